@@ -1,0 +1,153 @@
+//! `eosflip analyze`: argument validation, the analysis, and printing.
+
+use super::args::AnalyzeArgs;
+use super::table;
+use eosflip::analyze::{analyze, AnalyzeOptions};
+use eosflip::loss::catalog::{self, ENTRIES};
+use eosflip::report::{LossInfo, SCHEMA_VERSION};
+use eosflip::{Error, Loss, Result};
+use std::collections::BTreeMap;
+
+/// Parses `k=v` pairs; a repeated key is an error.
+pub fn parse_params(pairs: &[String]) -> Result<BTreeMap<String, String>> {
+    let mut map = BTreeMap::new();
+    for p in pairs {
+        let (k, v) = p.split_once('=').ok_or_else(|| {
+            Error::bad_input(
+                format!("--param '{p}' is not of the form k=v"),
+                "write e.g. --param k2=1.5",
+            )
+        })?;
+        let (k, v) = (k.trim(), v.trim());
+        if k.is_empty() || v.is_empty() {
+            return Err(Error::bad_input(
+                format!("--param '{p}' has an empty name or value"),
+                "write e.g. --param k2=1.5",
+            ));
+        }
+        if map.insert(k.to_string(), v.to_string()).is_some() {
+            return Err(Error::bad_input(
+                format!("--param {k} is given twice"),
+                "give each parameter once",
+            ));
+        }
+    }
+    Ok(map)
+}
+
+/// Parses a comma-separated list of finite numbers; `what` names the option.
+pub fn parse_numbers(text: &str, what: &str) -> Result<Vec<f64>> {
+    text.split(',')
+        .enumerate()
+        .map(|(i, t)| {
+            let t = t.trim();
+            let v: f64 = t.parse().map_err(|_| {
+                Error::bad_input(
+                    format!(
+                        "{what}: entry {} '{t}' is not a number (in '{text}')",
+                        i + 1
+                    ),
+                    format!("write {what} as comma-separated numbers, e.g. {what} 1,0.5"),
+                )
+            })?;
+            if !v.is_finite() {
+                return Err(Error::bad_input(
+                    format!("{what}: entry {} is {v}", i + 1),
+                    "give finite numbers",
+                ));
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
+fn parse_eta(text: &Option<String>) -> Result<Option<f64>> {
+    match text {
+        None => Ok(None),
+        Some(t) => {
+            let v = parse_numbers(t, "--eta")?;
+            match v.as_slice() {
+                [x] if *x > 0.0 => Ok(Some(*x)),
+                _ => Err(Error::bad_input(
+                    format!("--eta '{t}' must be one positive number"),
+                    "e.g. --eta 0.51",
+                )),
+            }
+        }
+    }
+}
+
+fn run_one(
+    name: &str,
+    params: &BTreeMap<String, String>,
+    point: Option<&[f64]>,
+    opts: &AnalyzeOptions,
+) -> Result<eosflip::report::Analysis> {
+    let inst = catalog::build(name, params)?;
+    let info = LossInfo {
+        name: inst.name.clone(),
+        params: inst.params.clone(),
+        dim: inst.loss.dim(),
+    };
+    let pt = point.unwrap_or(&inst.default_point);
+    analyze(&inst.loss, info, pt, opts)
+}
+
+pub fn run(args: &AnalyzeArgs) -> Result<i32> {
+    let opts = AnalyzeOptions {
+        refine: args.refine,
+        eta: parse_eta(&args.eta)?,
+        ..AnalyzeOptions::default()
+    };
+    let params = parse_params(&args.params)?;
+    let point = args
+        .point
+        .as_deref()
+        .map(|p| parse_numbers(p, "--point"))
+        .transpose()?;
+    let Some(name) = &args.loss else {
+        if !params.is_empty() || point.is_some() {
+            return Err(Error::bad_input(
+                "--param and --point need --loss",
+                "name the loss: --loss NAME",
+            ));
+        }
+        return run_catalog(args.json, &opts);
+    };
+    let a = run_one(name, &params, point.as_deref(), &opts)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&a).expect("serializable")
+        );
+    } else {
+        print!("{}", table::detail(&a));
+    }
+    Ok(0)
+}
+
+/// Every catalog entry at its default point: one summary table (or a JSON object).
+fn run_catalog(json: bool, opts: &AnalyzeOptions) -> Result<i32> {
+    let empty = BTreeMap::new();
+    let rows: Vec<(String, std::result::Result<_, String>)> = ENTRIES
+        .iter()
+        .map(|e| {
+            (
+                e.name.to_string(),
+                run_one(e.name, &empty, None, opts).map_err(|err| err.to_string()),
+            )
+        })
+        .collect();
+    let failed = rows.iter().any(|(_, r)| r.is_err());
+    if json {
+        let analyses: Vec<_> = rows.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+        let out = serde_json::json!({ "schema_version": SCHEMA_VERSION, "analyses": analyses });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("serializable")
+        );
+    } else {
+        print!("{}", table::summary(&rows));
+    }
+    Ok(if failed { 2 } else { 0 })
+}

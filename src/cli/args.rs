@@ -1,0 +1,49 @@
+//! Command-line arguments (clap derive).
+
+use clap::{Args, Parser, Subcommand};
+
+/// eosflip: verify the flip-bifurcation theory of gradient descent at the Edge of Stability.
+#[derive(Debug, Parser)]
+#[command(name = "eosflip", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the built-in catalog of losses with parameters and defaults.
+    List(ListArgs),
+    /// Sharpness, η* = 2/λ, c1 (two formulas), drift and predictions at a point of M.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Catalog loss to analyse (see `eosflip list`); without it every entry is analysed at its
+    /// default point and one summary table is printed.
+    #[arg(long, value_name = "NAME")]
+    pub loss: Option<String>,
+    /// Parameter of the loss, `k=v` (repeatable).
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// Analysis point, comma-separated (default: the entry's default point on M).
+    #[arg(long, value_name = "A,B,...", allow_hyphen_values = true)]
+    pub point: Option<String>,
+    /// Refine the point onto the minimizer set M first (Levenberg–Marquardt on ∇L = 0).
+    #[arg(long)]
+    pub refine: bool,
+    /// A step size η: also report β = ηλ − 2 and the predicted 2-cycle amplitude √(β/c1).
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub eta: Option<String>,
+    /// Print one JSON object (schema in README) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,32 @@
+//! CLI layers: clap arguments ([`args`]) → validated configuration → one module per command →
+//! printers ([`table`]). This module is the one place that maps outcomes to exit codes.
+
+mod analyze;
+mod args;
+mod list;
+mod table;
+
+use clap::Parser;
+
+/// Parses the command line and runs it; returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        args::Command::List(a) => list::run(&a),
+        args::Command::Analyze(a) => analyze::run(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}

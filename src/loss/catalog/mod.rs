@@ -1,0 +1,236 @@
+//! The built-in catalog: named losses with documented parameters, minimizer sets and default
+//! analysis points (MATH.md §1, §6). `eosflip list` prints [`ENTRIES`].
+
+pub mod factorization;
+pub mod link;
+pub mod one_dim;
+pub mod params;
+pub mod polynomial;
+pub mod product;
+
+use crate::error::{Error, Result};
+use crate::loss::{Loss, Scalar};
+use factorization::Factorization;
+use link::Link;
+use one_dim::{DoubleWell, Quartic1d};
+use params::{ParamReader, ParamSpec};
+use polynomial::Polynomial;
+use product::Product;
+use std::collections::BTreeMap;
+
+/// Documentation of one catalog entry.
+#[derive(Debug, Clone, Copy)]
+pub struct EntrySpec {
+    /// Name used with `--loss`.
+    pub name: &'static str,
+    /// The formula.
+    pub formula: &'static str,
+    /// Its parameters with defaults.
+    pub params: &'static [ParamSpec],
+    /// The minimizer set M near the default point.
+    pub minimizers: &'static str,
+    /// How the default analysis point is chosen.
+    pub default_point: &'static str,
+}
+
+/// Every catalog entry, in the order `eosflip list` prints them.
+pub const ENTRIES: &[EntrySpec] = &[
+    EntrySpec {
+        name: "quartic1d",
+        formula: "f(x) = k2*x^2/2 + k3*x^3/6 + k4*x^4/24",
+        params: &[
+            ParamSpec { name: "k2", default: "1", doc: "f''(0), > 0" },
+            ParamSpec { name: "k3", default: "1", doc: "f'''(0), any real" },
+            ParamSpec { name: "k4", default: "1", doc: "f''''(0), any real" },
+        ],
+        minimizers: "isolated minimizer x = 0 (m = 0)",
+        default_point: "x = 0",
+    },
+    EntrySpec {
+        name: "double_well",
+        formula: "f(x) = (x^2 - 1)^2/4  (Chen & Bruna)",
+        params: &[],
+        minimizers: "isolated minimizers x = +1 and x = -1 (m = 0)",
+        default_point: "x = 1",
+    },
+    EntrySpec {
+        name: "product",
+        formula: "L(x) = l(x1*...*xD)",
+        params: &[
+            ParamSpec { name: "depth", default: "2", doc: "D, integer in [2, 64]" },
+            ParamSpec {
+                name: "l",
+                default: "squared",
+                doc: "squared (z-t)^2/2 | minimalist (z^2-1)^2/4 | logistic softplus(z)-p*z | \
+                      logcosh log(cosh(z-t)) | pseudo_huber sqrt(1+(z-t)^2)-1",
+            },
+            ParamSpec { name: "t", default: "1", doc: "target of squared, logcosh, pseudo_huber" },
+            ParamSpec { name: "p", default: "0.75", doc: "soft label of logistic, in (0, 1); z* = logit p" },
+        ],
+        minimizers: "M = {x1*...*xD = z*}, dimension D - 1 where at most one coordinate vanishes",
+        default_point: "unbalanced point of M: a = |z*|^(1/D), x = (2a, sign(z*)a/2, a, ..., a); (2, 0, 1, ..., 1) if z* = 0",
+    },
+    EntrySpec {
+        name: "factorization",
+        formula: "L(U, V) = |U V^T - Y|_F^2 / 2,  Y = U0 V0^T seeded",
+        params: &[
+            ParamSpec { name: "n", default: "3", doc: "rows of U and Y, integer in [1, 40]" },
+            ParamSpec { name: "m", default: "2", doc: "rows of V (columns of Y), integer in [1, 40]" },
+            ParamSpec { name: "r", default: "1", doc: "inner rank, integer in [1, min(n, m)]" },
+            ParamSpec { name: "seed", default: "1", doc: "seed of the standard normal factors U0, V0" },
+        ],
+        minimizers: "M = {U V^T = Y}, dimension r^2; theta = (U row-major, V row-major)",
+        default_point: "the seeded factors (U0, V0)",
+    },
+    EntrySpec {
+        name: "polynomial",
+        formula: "L = th^T Q0 th/2 + sum_k mu_k u^2/2 + c_k u^3/6 + d_k u^4/24,  u = w_k.th  (strongly convex)",
+        params: &[
+            ParamSpec { name: "dim", default: "3", doc: "number of variables P, integer in [1, 200]" },
+            ParamSpec { name: "terms", default: "4", doc: "number of ridge terms, integer in [0, 400]" },
+            ParamSpec { name: "seed", default: "1", doc: "seed of Q0, w_k, mu_k, c_k, d_k" },
+        ],
+        minimizers: "isolated minimizer theta = 0 (m = 0)",
+        default_point: "theta = 0",
+    },
+];
+
+/// A catalog loss (static dispatch over the entries).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CatalogLoss {
+    /// `quartic1d`.
+    Quartic1d(Quartic1d),
+    /// `double_well`.
+    DoubleWell(DoubleWell),
+    /// `product`.
+    Product(Product),
+    /// `factorization`.
+    Factorization(Factorization),
+    /// `polynomial`.
+    Polynomial(Polynomial),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $l:ident => $e:expr) => {
+        match $self {
+            CatalogLoss::Quartic1d($l) => $e,
+            CatalogLoss::DoubleWell($l) => $e,
+            CatalogLoss::Product($l) => $e,
+            CatalogLoss::Factorization($l) => $e,
+            CatalogLoss::Polynomial($l) => $e,
+        }
+    };
+}
+
+impl Loss for CatalogLoss {
+    fn dim(&self) -> usize {
+        dispatch!(self, l => l.dim())
+    }
+    fn value<D: Scalar>(&self, theta: &[D]) -> D {
+        dispatch!(self, l => l.value(theta))
+    }
+    fn gradient<D: Scalar>(&self, theta: &[D]) -> Vec<D> {
+        dispatch!(self, l => l.gradient(theta))
+    }
+}
+
+/// A built catalog loss with its resolved parameters and default point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogInstance {
+    /// Entry name.
+    pub name: String,
+    /// Parameters with defaults filled in.
+    pub params: BTreeMap<String, String>,
+    /// The loss.
+    pub loss: CatalogLoss,
+    /// The default analysis point (on M).
+    pub default_point: Vec<f64>,
+}
+
+/// Looks up an entry by name.
+pub fn entry(name: &str) -> Result<&'static EntrySpec> {
+    ENTRIES.iter().find(|e| e.name == name).ok_or_else(|| {
+        let names: Vec<&str> = ENTRIES.iter().map(|e| e.name).collect();
+        Error::bad_input(
+            format!("unknown loss '{name}'"),
+            format!("catalog losses: {} (see `eosflip list`)", names.join(", ")),
+        )
+    })
+}
+
+/// Builds entry `name` with parameters `given` (unknown keys and out-of-range values are errors).
+pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInstance> {
+    let spec = entry(name)?;
+    let rd = ParamReader::new(spec.name, spec.params, given)?;
+    let (loss, default_point) = match spec.name {
+        "quartic1d" => {
+            let k2 = rd.real_where("k2", |v| v > 0.0, "> 0")?;
+            let q = Quartic1d {
+                k2,
+                k3: rd.real("k3")?,
+                k4: rd.real("k4")?,
+            };
+            (CatalogLoss::Quartic1d(q), vec![0.0])
+        }
+        "double_well" => (CatalogLoss::DoubleWell(DoubleWell), vec![1.0]),
+        "product" => {
+            let p = Product {
+                depth: rd.integer("depth", 2, 64)? as usize,
+                link: build_link(&rd)?,
+            };
+            let x0 = p.default_point();
+            (CatalogLoss::Product(p), x0)
+        }
+        "factorization" => {
+            let n = rd.integer("n", 1, 40)? as usize;
+            let m = rd.integer("m", 1, 40)? as usize;
+            let r = rd.integer("r", 1, n.min(m) as u64)? as usize;
+            let f = Factorization::seeded(n, m, r, rd.integer("seed", 0, u64::MAX)?);
+            let x0 = f.seed_point.clone();
+            (CatalogLoss::Factorization(f), x0)
+        }
+        "polynomial" => {
+            let dim = rd.integer("dim", 1, 200)? as usize;
+            let terms = rd.integer("terms", 0, 400)? as usize;
+            let poly = Polynomial::seeded(dim, terms, rd.integer("seed", 0, u64::MAX)?);
+            (CatalogLoss::Polynomial(poly), vec![0.0; dim])
+        }
+        other => unreachable!("entry '{other}' is in ENTRIES but has no builder"),
+    };
+    Ok(CatalogInstance {
+        name: spec.name.to_string(),
+        params: rd.resolved(),
+        loss,
+        default_point,
+    })
+}
+
+/// Reads `l`, `t`, `p` of a product loss; a parameter the chosen link does not use is an error.
+fn build_link(rd: &ParamReader<'_>) -> Result<Link> {
+    let name = rd.text("l").trim().to_string();
+    let uses_t = matches!(name.as_str(), "squared" | "logcosh" | "pseudo_huber");
+    let uses_p = name == "logistic";
+    for (param, used) in [("t", uses_t), ("p", uses_p)] {
+        if rd.is_given(param) && !used {
+            return Err(Error::bad_input(
+                format!("parameter '{param}' is not used by l={name}"),
+                "t is used by squared, logcosh and pseudo_huber; p by logistic",
+            ));
+        }
+    }
+    Ok(match name.as_str() {
+        "squared" => Link::Squared { t: rd.real("t")? },
+        "minimalist" => Link::Minimalist,
+        "logistic" => Link::Logistic {
+            p: rd.real_where("p", |v| v > 0.0 && v < 1.0, "in (0, 1)")?,
+        },
+        "logcosh" => Link::LogCosh { t: rd.real("t")? },
+        "pseudo_huber" => Link::PseudoHuber { t: rd.real("t")? },
+        other => {
+            return Err(Error::bad_input(
+                format!("unknown scalar loss l='{other}' for loss 'product'"),
+                format!("l is one of: {}", Link::NAMES.join(", ")),
+            ))
+        }
+    })
+}

@@ -1,0 +1,50 @@
+//! One-dimensional catalog losses: `quartic1d` and `double_well` (isolated minimizers, m = 0).
+//!
+//! In one dimension MATH.md §3 gives `c1 = (η/6)(3 f'''² / f'' − f'''')` at η = 2/f''.
+
+use crate::loss::{c, Loss, Scalar};
+
+/// `f(x) = k2·x²/2 + k3·x³/6 + k4·x⁴/24`, minimizer x = 0 (f''(0) = k2 > 0, f''' = k3,
+/// f'''' = k4 at 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quartic1d {
+    /// f''(0) > 0.
+    pub k2: f64,
+    /// f'''(0).
+    pub k3: f64,
+    /// f''''(0).
+    pub k4: f64,
+}
+
+impl Loss for Quartic1d {
+    fn dim(&self) -> usize {
+        1
+    }
+    fn value<D: Scalar>(&self, theta: &[D]) -> D {
+        let x = theta[0];
+        x * x * (x * (x * (self.k4 / 24.0) + self.k3 / 6.0) + self.k2 / 2.0)
+    }
+    fn gradient<D: Scalar>(&self, theta: &[D]) -> Vec<D> {
+        let x = theta[0];
+        vec![x * (x * (x * (self.k4 / 6.0) + self.k3 / 2.0) + self.k2)]
+    }
+}
+
+/// Chen & Bruna's double well `f(x) = (x² − 1)²/4`; minimizers x = ±1 with f'' = 2,
+/// f''' = ±6, f'''' = 6, so c1 = 8 at η* = 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoubleWell;
+
+impl Loss for DoubleWell {
+    fn dim(&self) -> usize {
+        1
+    }
+    fn value<D: Scalar>(&self, theta: &[D]) -> D {
+        let w = theta[0] * theta[0] - c::<D>(1.0);
+        w * w * 0.25
+    }
+    fn gradient<D: Scalar>(&self, theta: &[D]) -> Vec<D> {
+        let x = theta[0];
+        vec![x * (x * x - c::<D>(1.0))]
+    }
+}

@@ -1,0 +1,101 @@
+//! Typed, serde-serializable results. `schema_version` changes whenever a key changes meaning
+//! or disappears; the JSON of `eosflip analyze --json` is exactly [`Analysis`].
+
+use crate::manifold::refine::Refined;
+use crate::tolerance::Tolerances;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Version of the JSON schema of [`Analysis`].
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The sign convention, stated with every result.
+pub const CONVENTION: &str = "normal form p -> -(1+beta) p + c1 p^3, beta = eta*lambda - 2; \
+c1 > 0: supercritical, a stable 2-cycle with p^2 ~ beta/c1 for eta slightly above eta* = 2/lambda; \
+c1 < 0: subcritical";
+
+/// Which loss was analysed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LossInfo {
+    /// Catalog name (or a description of the loss).
+    pub name: String,
+    /// Parameters with defaults filled in.
+    pub params: BTreeMap<String, String>,
+    /// Number of parameters P.
+    pub dim: usize,
+}
+
+/// One analysis of a loss at a point of its minimizer set (MATH.md §1–5; names of §7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Analysis {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The loss.
+    pub loss: LossInfo,
+    /// Refinement onto M, when asked for.
+    pub refinement: Option<Refined>,
+    /// The analysed point θ*.
+    pub point: Vec<f64>,
+    /// |∇L(θ*)|.
+    pub grad_norm: f64,
+    /// Relative asymmetry of the assembled Hessian before symmetrisation (rounding diagnostic).
+    pub hessian_asymmetry: f64,
+    /// λ = λ_max(H).
+    pub sharpness: f64,
+    /// η* = 2/λ (null when H has no positive eigenvalue).
+    pub eta_star: Option<f64>,
+    /// Unit top eigenvector v (largest-magnitude component positive).
+    pub top_eigvec: Vec<f64>,
+    /// All eigenvalues of H, descending.
+    pub eigenvalues: Vec<f64>,
+    /// Multipliers `1 − η*·λ_i` of A = DF at η*, in the order of `eigenvalues`.
+    pub multipliers: Option<Vec<f64>>,
+    /// dim N (numerical rank of H).
+    pub normal_dim: usize,
+    /// dim T = dim ker H.
+    pub tangent_dim: usize,
+    /// The rank threshold τ used for the split.
+    pub rank_threshold: f64,
+    /// Whether λ is a simple eigenvalue (within `tolerances.simple`).
+    pub top_simple: bool,
+    /// λ − λ_2(N) (λ when dim N = 1).
+    pub spectral_gap: f64,
+    /// g = ∇³L[v,v,·] = ∇λ.
+    pub g: Option<Vec<f64>>,
+    /// L4 = ∇⁴L[v,v,v,v].
+    pub l4: Option<f64>,
+    /// gᵀH⁺g.
+    pub g_hplus_g: Option<f64>,
+    /// c1 (the GD formula's value; null when undefined).
+    pub c1: Option<f64>,
+    /// c1 by the general map formula.
+    pub c1_map: Option<f64>,
+    /// c1 by the GD formula.
+    pub c1_gd: Option<f64>,
+    /// |c1_map − c1_gd| / c1 scale: the two formulas' relative spread.
+    pub c1_rel_spread: Option<f64>,
+    /// Cubic coefficient of the two-step map, −2·c1.
+    pub c1_two_step: Option<f64>,
+    /// c1 > 0 (null when c1 is undefined or zero within rounding).
+    pub supercritical: Option<bool>,
+    /// Π_T g.
+    pub drift: Option<Vec<f64>>,
+    /// |Π_T g|.
+    pub drift_norm: Option<f64>,
+    /// 2/η* − η*·|Π_T g|²/(4 c1), null unless c1 > 0.
+    pub lambda_inf_pred: Option<f64>,
+    /// The step given with `--eta`.
+    pub eta: Option<f64>,
+    /// β = η·λ − 2 for the given step.
+    pub beta: Option<f64>,
+    /// Predicted 2-cycle amplitude √(β/c1) along v (null where β/c1 ≤ 0).
+    pub amplitude_pred: Option<f64>,
+    /// Why c1 (and what depends on it) is null, when it is.
+    pub undefined_reason: Option<String>,
+    /// Tolerances used.
+    pub tolerances: Tolerances,
+    /// The sign convention ([`CONVENTION`]).
+    pub convention: String,
+}
