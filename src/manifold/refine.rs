@@ -1,8 +1,12 @@
 //! Refinement onto M by a truncated Levenberg–Marquardt iteration on ∇L = 0 (MATH.md §1).
 //!
-//! With `H = Σ λ_i u_i u_iᵀ` at the iterate, the step is `δ = −Σ_{|λ_i| > τ} u_i λ_i/(λ_i² + μ)
-//! u_iᵀ∇L`: Gauss–Newton on the residual ∇L (whose Jacobian is H) restricted to the numerical
-//! range of H, so the iterate moves along N only and lands near the closest point of M.
+//! With `H = Σ λ_i u_i u_iᵀ` at the iterate, the step is `δ = −Σ_{|λ_i| > τ_k} u_i λ_i/(λ_i² + μ)
+//! u_iᵀ∇L`: Gauss–Newton on the residual ∇L (whose Jacobian is H) restricted to the directions
+//! of large curvature. Near M the eigenvalues of H split into normal ones, O(1), and tangent
+//! ones, O(|∇L|); the cut `τ_k = max(τ, √(|∇L|·λ_max))` separates them as |∇L| → 0, so the
+//! iterate moves along (an approximation of) N only and lands near the closest point of M
+//! instead of sliding along it. When the excluded directions carry most of ∇L (an isolated
+//! minimizer with a small eigenvalue, far from convergence) the cut falls back to τ.
 //! A step is accepted when it decreases |∇L|; μ shrinks ×10 on success and grows ×10 on
 //! failure. The limit is then checked: a negative eigenvalue beyond tolerance is an error
 //! (a saddle or maximum), as is a start that does not converge.
@@ -66,12 +70,13 @@ pub fn refine<L: Loss>(
         }
         let mut m = mu.unwrap_or(1e-6 * lmax * lmax);
         let coeffs = spec.eigenvectors.transpose() * &r;
+        let cut = step_cut(&spec, &coeffs, r.norm(), lmax);
         let mut accepted = false;
         for _ in 0..40 {
             let mut step = DVector::zeros(theta.len());
             for i in 0..spec.eigenvalues.len() {
                 let l = spec.eigenvalues[i];
-                if l.abs() > spec.rank_threshold {
+                if l.abs() > cut {
                     step -= spec.eigenvectors.column(i) * (coeffs[i] * l / (l * l + m));
                 }
             }
@@ -123,4 +128,22 @@ pub fn refine<L: Loss>(
         grad_norm,
         moved,
     })
+}
+
+/// The curvature cut `τ_k` of one step (module docs).
+fn step_cut(spec: &Spectrum, coeffs: &DVector<f64>, grad_norm: f64, lmax: f64) -> f64 {
+    let cut = spec.rank_threshold.max((grad_norm * lmax).sqrt());
+    let (mut kept, mut dropped) = (0.0, 0.0);
+    for (l, c) in spec.eigenvalues.iter().zip(coeffs.iter()) {
+        if l.abs() > cut {
+            kept += c * c;
+        } else {
+            dropped += c * c;
+        }
+    }
+    if dropped > kept {
+        spec.rank_threshold
+    } else {
+        cut
+    }
 }

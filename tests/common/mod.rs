@@ -1,0 +1,60 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use eosflip::analyze::{analyze, AnalyzeOptions};
+use eosflip::loss::catalog::{self, CatalogInstance};
+use eosflip::report::{Analysis, LossInfo};
+use eosflip::Loss;
+use std::collections::BTreeMap;
+
+/// Builds a catalog loss from `k=v` pairs.
+pub fn build(name: &str, params: &[(&str, &str)]) -> CatalogInstance {
+    let map: BTreeMap<String, String> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    catalog::build(name, &map).expect("valid catalog parameters")
+}
+
+/// Analyses any loss at a point with default options.
+pub fn analyze_at<L: Loss>(loss: &L, point: &[f64]) -> Analysis {
+    let info = LossInfo {
+        name: "test".into(),
+        params: BTreeMap::new(),
+        dim: loss.dim(),
+    };
+    analyze(loss, info, point, &AnalyzeOptions::default()).expect("analysis succeeds")
+}
+
+/// Relative difference `|a − b| / max(|a|, |b|, floor)`.
+pub fn rel(a: f64, b: f64, floor: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(floor)
+}
+
+/// Asserts `|a − b| ≤ tol · max(|a|, |b|, floor)` with a message.
+#[track_caller]
+pub fn assert_rel(a: f64, b: f64, tol: f64, floor: f64, what: &str) {
+    let r = rel(a, b, floor);
+    assert!(
+        r <= tol,
+        "{what}: {a:.17e} vs {b:.17e} (relative difference {r:.3e} > {tol:.1e})"
+    );
+}
+
+/// Asserts two vectors agree component-wise relative to `max(largest entry, floor)`.
+#[track_caller]
+pub fn assert_vec_rel(a: &[f64], b: &[f64], tol: f64, floor: f64, what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}: lengths");
+    let scale = a
+        .iter()
+        .chain(b)
+        .fold(0.0f64, |m, x| m.max(x.abs()))
+        .max(floor)
+        .max(1e-300);
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        assert!(
+            (x - y).abs() <= tol * scale,
+            "{what}[{i}]: {x:.17e} vs {y:.17e} (scale {scale:.3e})"
+        );
+    }
+}
