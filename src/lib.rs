@@ -26,6 +26,8 @@
 #![deny(clippy::float_cmp)]
 
 pub mod analyze;
+pub mod assumptions;
+pub mod check;
 pub mod derivatives;
 pub mod error;
 pub mod loss;

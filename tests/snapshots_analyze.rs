@@ -5,6 +5,7 @@
 //! against a closed form; the checks below re-assert the key ones on every run:
 //! - quartic1d (k2 = k3 = k4 = 1): λ = 1, η* = 2, g = 1, L4 = 1, c1 = (2/6)(3 − 1) = 2/3;
 //! - double_well: λ = 2, η* = 1, g = 6, L4 = 6, gᵀH⁺g = 18, c1 = 8;
+//! - separable (k2 = (2, 1), k3 = (1, 0), k4 = (1, 0)): λ = 2, v = e_x, c1 = 1/12, gap 1;
 //! - product (squared, t = 1) at (2, 1/2): s = 4.25, λ = s, c1 = 32/s³,
 //!   Π_T g = 2(x² − y²)/s·(x, −y), λ∞ = λ − η*|Π_T g|²/(4 c1);
 //! - factorization (3×2, r = 1): eigenvalues S, A², B², B², 0 with A = |u0|, B = |v0|,
@@ -74,6 +75,12 @@ fn check_closed_form(name: &str, v: &Value) {
         "double_well" => {
             assert_rel(f(v, "g_hplus_g"), 18.0, 1e-14, 0.0, "gH+g");
             assert_rel(c1, 8.0, 1e-14, 0.0, "c1");
+        }
+        "separable" => {
+            // k2 = (2, 1), k3 = (1, 0), k4 = (1, 0): v = e_x, c1 = (3·1/2 − 1)/(3·2) = 1/12, gap 1.
+            assert_rel(f(v, "sharpness"), 2.0, 1e-15, 0.0, "λ");
+            assert_rel(c1, 1.0 / 12.0, 1e-14, 0.0, "c1");
+            assert_rel(f(v, "spectral_gap"), 1.0, 1e-15, 0.0, "gap");
         }
         "product" => {
             let s = 4.25;

@@ -16,6 +16,28 @@ pub enum Command {
     List(ListArgs),
     /// Sharpness, η* = 2/λ, c1 (two formulas), drift and predictions at a point of M.
     Analyze(AnalyzeArgs),
+    /// Check the theorems' hypotheses A1–A5 and validate their conclusions on case files
+    /// (without arguments: every case embedded in the binary).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Case files (TOML, format in theorems/cases/README.md); default: the embedded cases.
+    #[arg(value_name = "CASE.toml")]
+    pub cases: Vec<std::path::PathBuf>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Only these hypotheses, comma-separated (e.g. A4,A5).
+    #[arg(long, value_name = "IDS")]
+    pub only: Option<String>,
+    /// Skip the validations by simulation.
+    #[arg(long)]
+    pub no_validate: bool,
+    /// No progress display on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod args;
+mod check;
 mod list;
 mod table;
 
@@ -21,6 +22,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         args::Command::List(a) => list::run(&a),
         args::Command::Analyze(a) => analyze::run(&a),
+        args::Command::Check(a) => check::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::loss::{Loss, Scalar};
 use factorization::Factorization;
 use link::Link;
-use one_dim::{DoubleWell, Quartic1d};
+use one_dim::{DoubleWell, Quartic1d, Separable};
 use params::{ParamReader, ParamSpec};
 use polynomial::Polynomial;
 use product::Product;
@@ -52,6 +52,17 @@ pub const ENTRIES: &[EntrySpec] = &[
         params: &[],
         minimizers: "isolated minimizers x = +1 and x = -1 (m = 0)",
         default_point: "x = 1",
+    },
+    EntrySpec {
+        name: "separable",
+        formula: "L = sum_i k2_i x_i^2/2 + k3_i x_i^3/6 + k4_i x_i^4/24",
+        params: &[
+            ParamSpec { name: "k2", default: "2,1", doc: "comma list, one per coordinate, each >= 0 (0 only with k3_i = 0, k4_i > 0)" },
+            ParamSpec { name: "k3", default: "1,0", doc: "comma list of the same length" },
+            ParamSpec { name: "k4", default: "1,0", doc: "comma list of the same length" },
+        ],
+        minimizers: "isolated minimizer theta = 0 (m = 0); equal k2_i give a repeated eigenvalue, k2_i = 0 a degenerate minimum",
+        default_point: "theta = 0",
     },
     EntrySpec {
         name: "product",
@@ -102,6 +113,8 @@ pub enum CatalogLoss {
     Quartic1d(Quartic1d),
     /// `double_well`.
     DoubleWell(DoubleWell),
+    /// `separable`.
+    Separable(Separable),
     /// `product`.
     Product(Product),
     /// `factorization`.
@@ -115,6 +128,7 @@ macro_rules! dispatch {
         match $self {
             CatalogLoss::Quartic1d($l) => $e,
             CatalogLoss::DoubleWell($l) => $e,
+            CatalogLoss::Separable($l) => $e,
             CatalogLoss::Product($l) => $e,
             CatalogLoss::Factorization($l) => $e,
             CatalogLoss::Polynomial($l) => $e,
@@ -173,6 +187,11 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
             (CatalogLoss::Quartic1d(q), vec![0.0])
         }
         "double_well" => (CatalogLoss::DoubleWell(DoubleWell), vec![1.0]),
+        "separable" => {
+            let s = build_separable(&rd)?;
+            let x0 = vec![0.0; s.terms.len()];
+            (CatalogLoss::Separable(s), x0)
+        }
         "product" => {
             let p = Product {
                 depth: rd.integer("depth", 2, 64)? as usize,
@@ -203,6 +222,37 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
         loss,
         default_point,
     })
+}
+
+/// Reads the coefficient lists of `separable`.
+fn build_separable(rd: &ParamReader<'_>) -> Result<Separable> {
+    let (k2, k3, k4) = (rd.reals("k2")?, rd.reals("k3")?, rd.reals("k4")?);
+    if k3.len() != k2.len() || k4.len() != k2.len() || k2.len() > 200 {
+        return Err(Error::bad_input(
+            format!("separable: k2, k3, k4 have {}, {}, {} entries", k2.len(), k3.len(), k4.len()),
+            "give lists of equal length (at most 200), e.g. --param k2=1,1 --param k3=0,0 --param k4=1,1",
+        ));
+    }
+    for i in 0..k2.len() {
+        let degenerate_min = k2[i] == 0.0 && k3[i] == 0.0 && k4[i] > 0.0;
+        if !(k2[i] > 0.0 || degenerate_min) {
+            return Err(Error::bad_input(
+                format!(
+                    "separable: coordinate {i} has k2 = {}, k3 = {}, k4 = {}: 0 is not a minimizer",
+                    k2[i], k3[i], k4[i]
+                ),
+                "each k2_i must be > 0, or k2_i = 0 with k3_i = 0 and k4_i > 0",
+            ));
+        }
+    }
+    let terms = (0..k2.len())
+        .map(|i| Quartic1d {
+            k2: k2[i],
+            k3: k3[i],
+            k4: k4[i],
+        })
+        .collect();
+    Ok(Separable { terms })
 }
 
 /// Reads `l`, `t`, `p` of a product loss; a parameter the chosen link does not use is an error.

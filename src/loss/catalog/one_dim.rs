@@ -1,4 +1,5 @@
-//! One-dimensional catalog losses: `quartic1d` and `double_well` (isolated minimizers, m = 0).
+//! One-dimensional catalog losses `quartic1d` and `double_well` (isolated minimizers, m = 0), and
+//! `separable`, a sum of one-dimensional quartics (repeated or vanishing curvatures on demand).
 //!
 //! In one dimension MATH.md §3 gives `c1 = (η/6)(3 f'''² / f'' − f'''')` at η = 2/f''.
 
@@ -46,5 +47,33 @@ impl Loss for DoubleWell {
     fn gradient<D: Scalar>(&self, theta: &[D]) -> Vec<D> {
         let x = theta[0];
         vec![x * (x * x - c::<D>(1.0))]
+    }
+}
+
+/// `L(θ) = Σ_i k2_i θ_i²/2 + k3_i θ_i³/6 + k4_i θ_i⁴/24`, minimizer θ = 0 when every
+/// `k2_i > 0` (or `k2_i = 0` with `k3_i = 0`, `k4_i > 0`: a degenerate, non-Morse–Bott minimum,
+/// e.g. `x⁴/4 + y²` from k2 = (0, 2), k4 = (6, 0)). Equal `k2_i` give a repeated eigenvalue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Separable {
+    /// One quartic per coordinate.
+    pub terms: Vec<Quartic1d>,
+}
+
+impl Loss for Separable {
+    fn dim(&self) -> usize {
+        self.terms.len()
+    }
+    fn value<D: Scalar>(&self, theta: &[D]) -> D {
+        self.terms
+            .iter()
+            .zip(theta)
+            .fold(D::zero(), |acc, (q, &x)| acc + q.value(&[x]))
+    }
+    fn gradient<D: Scalar>(&self, theta: &[D]) -> Vec<D> {
+        self.terms
+            .iter()
+            .zip(theta)
+            .map(|(q, &x)| q.gradient(&[x])[0])
+            .collect()
     }
 }

@@ -105,6 +105,24 @@ impl<'a> ParamReader<'a> {
         Ok(v)
     }
 
+    /// A comma-separated list of finite reals (at least one).
+    pub fn reals(&self, name: &str) -> Result<Vec<f64>> {
+        self.text(name)
+            .split(',')
+            .map(|t| {
+                let v: f64 = t
+                    .trim()
+                    .parse()
+                    .map_err(|_| self.invalid(name, "is not a comma-separated list of numbers"))?;
+                if v.is_finite() {
+                    Ok(v)
+                } else {
+                    Err(self.invalid(name, "has a non-finite entry"))
+                }
+            })
+            .collect()
+    }
+
     /// A real value with a range check `ok(v)`; `what` describes the range.
     pub fn real_where(&self, name: &str, ok: impl Fn(f64) -> bool, what: &str) -> Result<f64> {
         let v = self.real(name)?;

@@ -1,0 +1,218 @@
+//! A1, A3, A4, A5 from an [`Analysis`], and the assembly of all five checks (MATH.md §5).
+
+use super::morse_bott::check_morse_bott;
+use super::{CheckResult, Outcome};
+use crate::analyze::C1_ZERO_REL;
+use crate::derivatives::line_jet;
+use crate::loss::Loss;
+use crate::report::Analysis;
+use crate::tolerance::Tolerances;
+
+/// Relative tolerance for `|Π_T g| = 0`: the drift is zero when `|Π_T g| ≤ 1e-8 · |g|`
+/// (rounding of the projection is ~1e-15·|g|; the margin covers ill-conditioned splits).
+pub const DRIFT_ZERO_REL: f64 = 1e-8;
+
+/// Runs A1–A5 for `loss` at the analysed point. `smooth_reason` states why the loss is C⁴
+/// (e.g. "catalog loss built from analytic functions"); `None` leaves A1 inconclusive unless
+/// the derivatives are non-finite.
+pub fn check_all<L: Loss>(
+    loss: &L,
+    a: &Analysis,
+    smooth_reason: Option<&str>,
+    tol: &Tolerances,
+) -> Vec<CheckResult> {
+    vec![
+        check_smoothness(loss, a, smooth_reason),
+        check_morse_bott(loss, a, tol),
+        check_spectral_gap(a, tol),
+        check_supercritical(a),
+        check_drift(a),
+    ]
+}
+
+/// A1: C⁴ near θ*. Declared by the loss's construction; the fourth-order jet along v (and
+/// along every coordinate direction when P ≤ 50) must be finite at θ*.
+pub fn check_smoothness<L: Loss>(
+    loss: &L,
+    a: &Analysis,
+    smooth_reason: Option<&str>,
+) -> CheckResult {
+    let mut dirs = vec![a.top_eigvec.clone()];
+    if a.point.len() <= 50 {
+        for i in 0..a.point.len() {
+            let mut e = vec![0.0; a.point.len()];
+            e[i] = 1.0;
+            dirs.push(e);
+        }
+    }
+    let mut max_abs: f64 = 0.0;
+    for d in &dirs {
+        let jet = line_jet(loss, &a.point, d);
+        for x in jet
+            .d0
+            .iter()
+            .chain(jet.d1.iter())
+            .chain(jet.d2.iter())
+            .chain(jet.d3.iter())
+        {
+            max_abs = if x.is_finite() {
+                max_abs.max(x.abs())
+            } else {
+                f64::INFINITY
+            };
+        }
+    }
+    let (outcome, detail) = match (max_abs.is_finite(), smooth_reason) {
+        (false, _) => (
+            Outcome::Fails,
+            "a derivative of order ≤ 4 is not finite at the point".to_string(),
+        ),
+        (true, Some(r)) => (
+            Outcome::Holds,
+            format!("{r}; derivatives up to order 4 finite (max {max_abs:.3e})"),
+        ),
+        (true, None) => (
+            Outcome::Inconclusive,
+            "smoothness not declared by the loss; derivatives up to order 4 finite at the point"
+                .to_string(),
+        ),
+    };
+    CheckResult::new(
+        "A1",
+        "smoothness",
+        outcome,
+        Some(max_abs),
+        None,
+        None,
+        detail,
+    )
+}
+
+/// A3: λ simple and every other normal eigenvalue in (0, λ). Measured: the relative gap
+/// `(λ − λ_2)/λ` against the simplicity tolerance.
+pub fn check_spectral_gap(a: &Analysis, tol: &Tolerances) -> CheckResult {
+    let lam = a.sharpness;
+    let second = a.eigenvalues.get(1).copied().unwrap_or(0.0);
+    let gap = lam - second;
+    let threshold = tol.simple.threshold(lam);
+    let mults = a.multipliers.as_ref().map(|m| {
+        m.iter()
+            .take(a.normal_dim)
+            .map(|x| format!("{x:.6}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let detail = format!(
+        "λ = {lam:.10e}, λ_2 = {second:.10e}, spectral_gap (normal) = {:.6e}; normal multipliers 1 − η*λ_i at η*: [{}]",
+        a.spectral_gap,
+        mults.unwrap_or_default()
+    );
+    let outcome = if a.normal_dim == 0 {
+        Outcome::Fails
+    } else if gap > threshold {
+        Outcome::Holds
+    } else {
+        Outcome::Fails
+    };
+    let rel = |x: f64| if lam > 0.0 { x / lam } else { x };
+    CheckResult::new(
+        "A3",
+        "spectral_gap",
+        outcome,
+        Some(rel(gap)),
+        Some(rel(threshold)),
+        Some(rel(gap - threshold)),
+        detail,
+    )
+}
+
+/// A4: c1 > 0 beyond its error estimate (the two formulas' spread plus rounding).
+pub fn check_supercritical(a: &Analysis) -> CheckResult {
+    let (Some(c1), Some(eta)) = (a.c1, a.eta_star) else {
+        let why = a
+            .undefined_reason
+            .clone()
+            .unwrap_or_else(|| "c1 undefined".into());
+        return CheckResult::new(
+            "A4",
+            "supercritical_flip",
+            Outcome::Inconclusive,
+            None,
+            None,
+            None,
+            why,
+        );
+    };
+    let scale =
+        0.5 * eta * a.g_hplus_g.unwrap_or(0.0).abs() + eta * a.l4.unwrap_or(0.0).abs() / 6.0;
+    let spread = a.c1_map.map_or(f64::INFINITY, |m| (m - c1).abs());
+    let err = C1_ZERO_REL * scale + spread;
+    let outcome = if c1 > err {
+        Outcome::Holds
+    } else if c1 < -err {
+        Outcome::Fails
+    } else {
+        Outcome::Inconclusive
+    };
+    let detail = format!(
+        "c1_gd = {c1:.12e}, c1_map = {}, error estimate {err:.3e} (formula spread + 1e-10 of the scale {scale:.3e})",
+        a.c1_map.map_or("undefined".into(), |m| format!("{m:.12e}"))
+    );
+    CheckResult::new(
+        "A4",
+        "supercritical_flip",
+        outcome,
+        Some(c1),
+        Some(err),
+        Some(c1 - err),
+        detail,
+    )
+}
+
+/// A5: Π_T g ≠ 0 beyond `DRIFT_ZERO_REL · |g|`.
+pub fn check_drift(a: &Analysis) -> CheckResult {
+    let (Some(dn), Some(g)) = (a.drift_norm, a.g.as_ref()) else {
+        let why = a
+            .undefined_reason
+            .clone()
+            .unwrap_or_else(|| "drift undefined".into());
+        return CheckResult::new(
+            "A5",
+            "transversal_drift",
+            Outcome::Inconclusive,
+            None,
+            None,
+            None,
+            why,
+        );
+    };
+    let gnorm = g.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let threshold = (DRIFT_ZERO_REL * gnorm).max(1e-300);
+    if a.tangent_dim == 0 {
+        let detail = "isolated minimizer: T = {0}, no drift (the 2-cycle result applies, not the convergence theorem)".to_string();
+        return CheckResult::new(
+            "A5",
+            "transversal_drift",
+            Outcome::Fails,
+            Some(dn),
+            Some(threshold),
+            Some(dn - threshold),
+            detail,
+        );
+    }
+    let outcome = if dn > threshold {
+        Outcome::Holds
+    } else {
+        Outcome::Fails
+    };
+    let detail = format!("|Π_T g| = {dn:.6e}, |g| = {gnorm:.6e}, zero below {threshold:.3e}");
+    CheckResult::new(
+        "A5",
+        "transversal_drift",
+        outcome,
+        Some(dn),
+        Some(threshold),
+        Some(dn - threshold),
+        detail,
+    )
+}

@@ -1,0 +1,208 @@
+//! The case-file format (TOML) and the cases embedded in the binary.
+//!
+//! ```toml
+//! name = "chen_bruna_double_well"
+//! description = "..."
+//! theorem = "flip_normal_direction.md"
+//! validations = ["amplitude"]          # amplitude | drift | convergence
+//! [loss]
+//! catalog = "double_well"              # a catalog entry (see `eosflip list`)
+//! params = { k2 = 1.5 }                # numbers or strings
+//! [point]
+//! at = [1.0]                           # default: the entry's default point
+//! refine = false                       # refine onto M first
+//! [expect]
+//! A1 = "holds"                         # holds | fails | inconclusive, for A1..A5
+//! supercritical = true
+//! c1 = { value = 8.0, rel = 1e-12 }    # also: sharpness, drift_norm
+//! ```
+
+use crate::assumptions::Outcome;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One case: a loss, a point, validations to run and expected results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// Unique name.
+    pub name: String,
+    /// What the case shows.
+    pub description: String,
+    /// The `theorems/` file it instantiates.
+    #[serde(default)]
+    pub theorem: Option<String>,
+    /// The loss.
+    pub loss: LossSpec,
+    /// The point.
+    #[serde(default)]
+    pub point: PointSpec,
+    /// Validations by simulation to run.
+    #[serde(default)]
+    pub validations: Vec<String>,
+    /// Expected results.
+    #[serde(default)]
+    pub expect: Expectations,
+}
+
+/// Which loss: a catalog entry with parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LossSpec {
+    /// Catalog entry name.
+    pub catalog: String,
+    /// Parameters (numbers or strings).
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+}
+
+/// Where to analyse.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointSpec {
+    /// The point (default: the entry's default point).
+    #[serde(default)]
+    pub at: Option<Vec<f64>>,
+    /// Refine onto M first.
+    #[serde(default)]
+    pub refine: bool,
+}
+
+/// An expected number with a relative tolerance.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueExpect {
+    /// Expected value (from a closed form).
+    pub value: f64,
+    /// Relative tolerance.
+    pub rel: f64,
+}
+
+/// Expected verdicts and values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectations {
+    /// A1 smoothness.
+    #[serde(rename = "A1", default)]
+    pub a1: Option<Outcome>,
+    /// A2 Morse–Bott.
+    #[serde(rename = "A2", default)]
+    pub a2: Option<Outcome>,
+    /// A3 spectral gap.
+    #[serde(rename = "A3", default)]
+    pub a3: Option<Outcome>,
+    /// A4 supercritical flip.
+    #[serde(rename = "A4", default)]
+    pub a4: Option<Outcome>,
+    /// A5 transversal drift.
+    #[serde(rename = "A5", default)]
+    pub a5: Option<Outcome>,
+    /// Sign of c1.
+    #[serde(default)]
+    pub supercritical: Option<bool>,
+    /// c1 value.
+    #[serde(default)]
+    pub c1: Option<ValueExpect>,
+    /// Sharpness value.
+    #[serde(default)]
+    pub sharpness: Option<ValueExpect>,
+    /// |Π_T g| value.
+    #[serde(default)]
+    pub drift_norm: Option<ValueExpect>,
+}
+
+impl Expectations {
+    /// The expected verdict of hypothesis `id` (`A1` … `A5`).
+    pub fn verdict(&self, id: &str) -> Option<Outcome> {
+        match id {
+            "A1" => self.a1,
+            "A2" => self.a2,
+            "A3" => self.a3,
+            "A4" => self.a4,
+            "A5" => self.a5,
+            _ => None,
+        }
+    }
+}
+
+/// Validation names a case may request.
+pub const VALIDATIONS: [&str; 3] = ["amplitude", "drift", "convergence"];
+
+impl CaseFile {
+    /// Parses and validates a case file; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<CaseFile> {
+        let case: CaseFile = toml::from_str(text).map_err(|e| {
+            Error::bad_input(
+                format!("case file {origin}: {e}"),
+                "see theorems/cases/README.md for the format",
+            )
+        })?;
+        if let Some(bad) = case
+            .validations
+            .iter()
+            .find(|v| !VALIDATIONS.contains(&v.as_str()))
+        {
+            return Err(Error::bad_input(
+                format!("case file {origin}: unknown validation '{bad}'"),
+                format!("validations are: {}", VALIDATIONS.join(", ")),
+            ));
+        }
+        Ok(case)
+    }
+
+    /// The loss parameters as text, as the catalog reads them.
+    pub fn params_text(&self) -> BTreeMap<String, String> {
+        self.loss
+            .params
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    other => other.to_string(),
+                };
+                (k.clone(), text)
+            })
+            .collect()
+    }
+}
+
+macro_rules! embed {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../../theorems/cases/", $file)))),*]
+    };
+}
+
+/// The case files compiled into the binary (file name, text); `tests/check.rs` asserts this
+/// list matches the directory.
+pub const EMBEDDED: &[(&str, &str)] = embed!(
+    "chen_bruna_double_well.toml",
+    "factorization_rank_one.toml",
+    "isolated_2d_subcritical.toml",
+    "isolated_2d_supercritical.toml",
+    "non_morse_bott.toml",
+    "product_depth3.toml",
+    "product_logistic.toml",
+    "product_squared.toml",
+    "quartic1d_degenerate.toml",
+    "quartic1d_subcritical.toml",
+    "quartic1d_supercritical.toml",
+    "refine_from_start.toml",
+    "repeated_top_eigenvalue.toml",
+    "song_yun_logcosh.toml",
+    "zhu_minimalist_balanced.toml",
+    "zhu_minimalist_unbalanced.toml",
+);
+
+/// Parses every embedded case.
+pub fn embedded_cases() -> Result<Vec<CaseFile>> {
+    EMBEDDED
+        .iter()
+        .map(|(name, text)| CaseFile::parse(text, name))
+        .collect()
+}

@@ -1,0 +1,10 @@
+//! Theorem checks on concrete cases: case files (`theorems/cases/*.toml`), the assumption
+//! verdicts A1–A5 (MATH.md §5), the validations by simulation, and the comparison with the
+//! expectations written in the case file.
+
+pub mod case;
+pub mod expect;
+pub mod run;
+
+pub use case::{embedded_cases, CaseFile};
+pub use run::{run_case, CaseReport, CheckOptions};

@@ -1,0 +1,104 @@
+//! Running one case: build the loss, analyse, check A1–A5, validate, compare expectations.
+
+use super::case::CaseFile;
+use super::expect::{compare, ExpectationResult};
+use crate::analyze::{analyze, AnalyzeOptions};
+use crate::assumptions::{check_all, CheckResult};
+use crate::loss::catalog;
+use crate::loss::Loss;
+use crate::report::{Analysis, LossInfo};
+use crate::tolerance::Tolerances;
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON schema of [`CaseReport`].
+pub const CHECK_SCHEMA_VERSION: u32 = 1;
+
+/// Options of `check`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckOptions {
+    /// Restrict to these hypothesis IDs (`A1` … `A5`); empty = all.
+    pub only: Vec<String>,
+    /// Run the validations by simulation requested by the case.
+    pub validate: bool,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseReport {
+    /// Case name.
+    pub name: String,
+    /// Case description.
+    pub description: String,
+    /// The analysis (null when it failed: see `error`).
+    pub analysis: Option<Analysis>,
+    /// Why the analysis failed, if it did.
+    pub error: Option<String>,
+    /// Hypothesis checks.
+    pub checks: Vec<CheckResult>,
+    /// Expectations of the case file and whether they were met.
+    pub expectations: Vec<ExpectationResult>,
+    /// Every expectation met (and no error).
+    pub met: bool,
+}
+
+/// Runs `case`.
+pub fn run_case(case: &CaseFile, opts: &CheckOptions) -> CaseReport {
+    let tol = Tolerances::default();
+    let mut report = CaseReport {
+        name: case.name.clone(),
+        description: case.description.clone(),
+        analysis: None,
+        error: None,
+        checks: Vec::new(),
+        expectations: Vec::new(),
+        met: false,
+    };
+    let inst = match catalog::build(&case.loss.catalog, &case.params_text()) {
+        Ok(i) => i,
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return report;
+        }
+    };
+    let info = LossInfo {
+        name: inst.name.clone(),
+        params: inst.params.clone(),
+        dim: inst.loss.dim(),
+    };
+    let point = case
+        .point
+        .at
+        .clone()
+        .unwrap_or_else(|| inst.default_point.clone());
+    let aopts = AnalyzeOptions {
+        refine: case.point.refine,
+        tolerances: tol,
+        ..AnalyzeOptions::default()
+    };
+    let a = match analyze(&inst.loss, info, &point, &aopts) {
+        Ok(a) => a,
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return report;
+        }
+    };
+    let mut checks = check_all(
+        &inst.loss,
+        &a,
+        Some("catalog loss built from analytic functions"),
+        &tol,
+    );
+    if !opts.only.is_empty() {
+        checks.retain(|c| opts.only.contains(&c.id));
+    }
+    let mut expectations = compare(&case.expect, &checks, Some(&a));
+    if !opts.only.is_empty() {
+        expectations.retain(|e| !e.what.starts_with('A') || opts.only.contains(&e.what));
+    }
+    report.met = expectations.iter().all(|e| e.met);
+    report.checks = checks;
+    report.expectations = expectations;
+    report.analysis = Some(a);
+    report
+}
