@@ -110,3 +110,55 @@ fn sign_rule_makes_the_largest_component_positive_stably() {
     let v = sign_fixed(DVector::from_vec(vec![-hi, lo]));
     assert!(v[0] > 0.0);
 }
+
+/// Dense and matrix-free (Lanczos on HVPs) spectra give the same λ, λ_2 and v.
+#[test]
+fn dense_and_matrix_free_spectra_agree() {
+    use eosflip::spectrum::dense_hessian;
+    use eosflip::spectrum::lanczos::top_eigenpairs;
+    use eosflip::tolerance::Tolerances;
+    let cases = [
+        common::build(
+            "polynomial",
+            &[("dim", "60"), ("terms", "30"), ("seed", "4")],
+        ),
+        common::build(
+            "factorization",
+            &[("n", "6"), ("m", "5"), ("r", "2"), ("seed", "3")],
+        ),
+        common::build("product", &[("depth", "6"), ("l", "logistic")]),
+    ];
+    for inst in &cases {
+        let th = &inst.default_point;
+        let spec =
+            Spectrum::of_symmetric(dense_hessian(&inst.loss, th).0, &Tolerances::default().rank)
+                .unwrap();
+        let start: Vec<f64> = (0..th.len())
+            .map(|i| 1.0 + 0.1 * (i as f64).sin())
+            .collect();
+        let te = top_eigenpairs(&inst.loss, th, 2, 200, 1e-13, &start);
+        assert!(te.converged, "{}: residual {}", inst.name, te.residual);
+        let lam = spec.sharpness();
+        assert!(
+            (te.values[0] - lam).abs() <= 1e-12 * lam,
+            "{}: {} vs {}",
+            inst.name,
+            te.values[0],
+            lam
+        );
+        if spec.normal_dim >= 2 {
+            assert!(
+                (te.values[1] - spec.eigenvalues[1]).abs() <= 1e-9 * lam,
+                "{}: λ_2",
+                inst.name
+            );
+        }
+        let v = spec.top_eigvec();
+        let diff = v
+            .iter()
+            .zip(&te.vector)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(diff < 1e-9, "{}: eigenvectors differ by {diff}", inst.name);
+    }
+}

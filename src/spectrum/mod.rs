@@ -6,6 +6,9 @@
 //! *normal* when `λ_i > τ`, *tangent* when `|λ_i| ≤ τ`, *negative* when `λ_i < −τ`, with
 //! `τ = max(abs, rel · max_i |λ_i|)`. The top eigenvector's sign makes its largest-magnitude
 //! component positive (the first index within 1e-9·|v|∞ of the largest wins ties).
+//! [`lanczos`] gives the same top eigenpair matrix-free, for large P.
+
+pub mod lanczos;
 
 use crate::derivatives::hvp;
 use crate::error::{Error, Result};
