@@ -173,80 +173,81 @@ pub fn amplitude_sweep<L: Loss>(
         sweep.note = "c1 = 0 within rounding: the cubic normal form does not decide".into();
         return Ok(sweep);
     }
-    let v = flip.v();
+    let cx = Ctx {
+        theta_star,
+        v: flip.v(),
+        lam,
+        c1,
+        tangent_dim: sweep.tangent_dim,
+        opts,
+    };
     let runs = if c1 > 0.0 { 1 } else { 2 } * opts.betas.len();
-    let mut index = 0;
-    for &b in &opts.betas {
+    for (index, &b) in opts.betas.iter().enumerate() {
         let mut obs = SweepObserver {
             inner: &mut *observer,
             index,
             runs,
         };
-        index += 1;
-        let kind = if c1 > 0.0 {
-            AmplitudeKind::StableCycle
-        } else {
-            AmplitudeKind::Escape
-        };
-        sweep.points.push(gd_point(
-            loss,
-            theta_star,
-            &v,
-            lam,
-            c1,
-            b.abs(),
-            kind,
-            opts,
-            &mut obs,
-            sweep.tangent_dim,
-        ));
+        sweep.points.push(gd_point(loss, &cx, b.abs(), &mut obs));
     }
     if c1 < 0.0 {
         for &b in &opts.betas {
-            sweep.points.push(unstable_point(
-                loss,
-                theta_star,
-                &v,
-                lam,
-                c1,
-                -b.abs(),
-                opts,
-                sweep.tangent_dim,
-            ));
+            sweep.points.push(unstable_point(loss, &cx, -b.abs()));
         }
     }
     finish(&mut sweep, opts);
     Ok(sweep)
 }
 
-fn new_point(kind: AmplitudeKind, beta: f64, lam: f64, c1: f64) -> AmplitudePoint {
-    AmplitudePoint {
-        kind,
-        beta,
-        eta: (2.0 + beta) / lam,
-        predicted: (beta / c1).abs().sqrt(),
-        measured: None,
-        rel_error: None,
-        gd_steps: 0,
-        gd_stop: None,
-        newton_residual: None,
-        newton_converged: None,
-        floquet: None,
-        outcome: Outcome::Inconclusive,
-        note: String::new(),
+/// What every point of one sweep shares.
+struct Ctx<'a> {
+    theta_star: &'a [f64],
+    v: DVector<f64>,
+    lam: f64,
+    c1: f64,
+    tangent_dim: usize,
+    opts: &'a AmplitudeOptions,
+}
+
+impl Ctx<'_> {
+    fn new_point(&self, kind: AmplitudeKind, beta: f64) -> AmplitudePoint {
+        AmplitudePoint {
+            kind,
+            beta,
+            eta: (2.0 + beta) / self.lam,
+            predicted: (beta / self.c1).abs().sqrt(),
+            measured: None,
+            rel_error: None,
+            gd_steps: 0,
+            gd_stop: None,
+            newton_residual: None,
+            newton_converged: None,
+            floquet: None,
+            outcome: Outcome::Inconclusive,
+            note: String::new(),
+        }
+    }
+
+    /// `θ* + s·v`.
+    fn along_v(&self, s: f64) -> Vec<f64> {
+        let v = self.v.iter();
+        self.theta_star
+            .iter()
+            .zip(v)
+            .map(|(t, w)| t + s * w)
+            .collect()
     }
 }
 
 /// Newton from `start`, then amplitude, error and Floquet certificate into `pt`.
 fn measure_cycle<L: Loss>(
     loss: &L,
+    cx: &Ctx<'_>,
     start: &[f64],
-    v: &DVector<f64>,
     pt: &mut AmplitudePoint,
     expected: Stability,
-    opts: &AmplitudeOptions,
-    tangent_dim: usize,
 ) {
+    let opts = cx.opts;
     let c = refine_two_cycle(loss, start, pt.eta, &opts.newton);
     pt.newton_residual = Some(c.residual);
     pt.newton_converged = Some(c.converged);
@@ -258,59 +259,44 @@ fn measure_cycle<L: Loss>(
         };
         return;
     }
-    let amp = amplitude_along(&c.point_a, &c.point_b, v.as_slice());
+    let amp = amplitude_along(&c.point_a, &c.point_b, cx.v.as_slice());
     pt.measured = Some(amp);
     pt.rel_error = rel_error(amp, pt.predicted);
-    let fl = floquet(
-        loss,
-        &c.point_a,
-        pt.eta,
-        &FloquetOptions {
-            unit_tol: opts.unit_tol,
-            tangent_dim,
-        },
-    );
+    let fopts = FloquetOptions {
+        unit_tol: opts.unit_tol,
+        tangent_dim: cx.tangent_dim,
+    };
+    let fl = floquet(loss, &c.point_a, pt.eta, &fopts);
     let stab = fl.outcome(expected);
-    pt.floquet = Some(fl);
     let err_ok = pt.rel_error.is_some_and(|e| e <= opts.max_rel_error);
     pt.outcome = stab.and(if err_ok { Outcome::Pass } else { Outcome::Fail });
     pt.note = format!(
-        "2-cycle refined (|G| = {:.1e}); Floquet certificate {:?} (expected {expected:?}); \
-         amplitude error {}",
+        "2-cycle refined (|G| = {:.1e}); Floquet: {:?} (expected {expected:?}); amplitude error {}",
         c.residual,
-        stab,
-        if err_ok {
-            "within max_rel_error"
-        } else {
-            "beyond max_rel_error"
-        }
+        fl.stability,
+        if err_ok { "within" } else { "beyond" }.to_string() + " max_rel_error"
     );
+    pt.floquet = Some(fl);
 }
 
-#[allow(clippy::too_many_arguments)]
 fn gd_point<L: Loss>(
     loss: &L,
-    theta_star: &[f64],
-    v: &DVector<f64>,
-    lam: f64,
-    c1: f64,
+    cx: &Ctx<'_>,
     beta: f64,
-    kind: AmplitudeKind,
-    opts: &AmplitudeOptions,
     observer: &mut dyn Observer,
-    tangent_dim: usize,
 ) -> AmplitudePoint {
-    let mut pt = new_point(kind, beta, lam, c1);
+    let (opts, stable) = (cx.opts, cx.c1 > 0.0);
+    let kind = if stable {
+        AmplitudeKind::StableCycle
+    } else {
+        AmplitudeKind::Escape
+    };
+    let mut pt = cx.new_point(kind, beta);
     let ps = pt.predicted;
-    let start: Vec<f64> = theta_star
-        .iter()
-        .zip(v.iter())
-        .map(|(t, w)| t + opts.kick_factor * ps * w)
-        .collect();
     let gd = GdOptions {
         max_steps: opts.max_steps,
         grad_tol: 0.0,
-        anchor: Some(theta_star.to_vec()),
+        anchor: Some(cx.theta_star.to_vec()),
         escape_radius: opts.escape_factor * ps,
         two_cycle: Some(TwoCycleStop {
             tol: opts.detect_rel * 2.0 * beta * ps,
@@ -318,28 +304,28 @@ fn gd_point<L: Loss>(
         }),
         ..GdOptions::default()
     };
-    let run = run_gd(loss, &start, pt.eta, &gd, observer);
+    let run = run_gd(
+        loss,
+        &cx.along_v(opts.kick_factor * ps),
+        pt.eta,
+        &gd,
+        observer,
+    );
     pt.gd_steps = run.steps;
     pt.gd_stop = Some(run.stop);
-    match (kind, run.stop) {
-        (AmplitudeKind::StableCycle, GdStop::TwoCycle) => measure_cycle(
-            loss,
-            &run.final_point,
-            v,
-            &mut pt,
-            Stability::Stable,
-            opts,
-            tangent_dim,
-        ),
-        (AmplitudeKind::StableCycle, GdStop::Escaped) => {
+    match (stable, run.stop) {
+        (true, GdStop::TwoCycle) => {
+            measure_cycle(loss, cx, &run.final_point, &mut pt, Stability::Stable)
+        }
+        (true, GdStop::Escaped) => {
             pt.outcome = Outcome::Fail;
             pt.note = "GD left the neighbourhood: no stable small 2-cycle although c1 > 0".into();
         }
-        (AmplitudeKind::Escape, GdStop::Escaped) => {
+        (false, GdStop::Escaped) => {
             pt.outcome = Outcome::Pass;
             pt.note = "GD left the neighbourhood, as predicted for c1 < 0".into();
         }
-        (AmplitudeKind::Escape, GdStop::TwoCycle | GdStop::Converged) => {
+        (false, GdStop::TwoCycle | GdStop::Converged) => {
             pt.outcome = Outcome::Fail;
             pt.note = "GD settled near θ* although c1 < 0 predicts no small stable 2-cycle".into();
         }
@@ -350,32 +336,10 @@ fn gd_point<L: Loss>(
     pt
 }
 
-#[allow(clippy::too_many_arguments)]
-fn unstable_point<L: Loss>(
-    loss: &L,
-    theta_star: &[f64],
-    v: &DVector<f64>,
-    lam: f64,
-    c1: f64,
-    beta: f64,
-    opts: &AmplitudeOptions,
-    tangent_dim: usize,
-) -> AmplitudePoint {
-    let mut pt = new_point(AmplitudeKind::UnstableCycle, beta, lam, c1);
-    let start: Vec<f64> = theta_star
-        .iter()
-        .zip(v.iter())
-        .map(|(t, w)| t + pt.predicted * w)
-        .collect();
-    measure_cycle(
-        loss,
-        &start,
-        v,
-        &mut pt,
-        Stability::Unstable,
-        opts,
-        tangent_dim,
-    );
+fn unstable_point<L: Loss>(loss: &L, cx: &Ctx<'_>, beta: f64) -> AmplitudePoint {
+    let mut pt = cx.new_point(AmplitudeKind::UnstableCycle, beta);
+    let start = cx.along_v(pt.predicted);
+    measure_cycle(loss, cx, &start, &mut pt, Stability::Unstable);
     pt
 }
 

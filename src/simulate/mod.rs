@@ -9,6 +9,8 @@
 //! | [`amplitude`] | validation 1: 2-cycle amplitude `√(β/c1)` where `Π_T g = 0` (§3, §5) |
 //! | [`drift`] | validation 2: tangent drift `−η p² Π_T g` (§4) |
 //! | [`threshold`] | validation 3: convergence at the threshold, both λ∞ predictions (§5) |
+//! | [`threshold_sweep`] | validation 3 over ε_rel → 0: fitted orders |
+//! | [`slow_dynamics`] | the start-aware λ∞ in closed form (constant δ) |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
 //!
 //! Validation 4 (Floquet certificate of a stable 2-cycle) is [`cycle::floquet`], used by
@@ -22,7 +24,9 @@ pub mod drift;
 pub mod gd;
 pub mod lambert;
 pub mod local;
+pub mod slow_dynamics;
 pub mod threshold;
+pub mod threshold_sweep;
 
 use serde::{Deserialize, Serialize};
 

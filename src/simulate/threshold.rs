@@ -15,7 +15,7 @@
 //!   at θ_thr), `du/dμ = (u − μ/c1)/δ` integrates to `u = (μ + δ)/c1 + K e^{μ/δ}`; from
 //!   `(β0, u0 = kick²)` the first zero below β0 is `μ∞ = δ(x − 1)`, `x = −W₀(−a)`,
 //!   `a = (β0/δ + 1 − c1u0/δ)·e^{−(β0/δ + 1)}` ([`start_aware_mu_inf`], Lambert W by
-//!   [`lambert_w0`]); `λ∞ = (2 + μ∞)/η`. The variant integrating δ(μ) along M is not
+//!   [`lambert_w0`](crate::simulate::lambert::lambert_w0)); `λ∞ = (2 + μ∞)/η`. The variant integrating δ(μ) along M is not
 //!   implemented: where `d` is not small the constant-δ closed form is itself approximate.
 //! - `d = ε_rel · Δ ln(G/c1) / Δ ln λ`: the secant slope over the predicted path, between the
 //!   start (θ_thr when β0 = 0) and the point of M where `λ = lambda_inf_pred`, with c1 for the
@@ -29,10 +29,10 @@
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::manifold::refine::gradient_scale;
-use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, SweepObserver};
-use crate::simulate::lambert::lambert_w0;
+use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer};
 use crate::simulate::local::{ensure_critical, move_along_m, LocalFlip};
-use crate::simulate::{fit_order, OrderFit, Outcome};
+use crate::simulate::slow_dynamics::start_aware_mu_inf;
+use crate::simulate::Outcome;
 use crate::tolerance::Tolerances;
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +59,9 @@ pub struct ThresholdOptions {
     pub gap_error_tol: f64,
     /// A sweep's fitted order passes when `≥ 1 − order_tol`.
     pub order_tol: f64,
+    /// An escape fails the run only when `β0 ≤ max_close_beta0` (the theorem is local: from
+    /// farther above the threshold an escape is `inconclusive`).
+    pub max_close_beta0: f64,
     /// Step cap when moving along M.
     pub max_move_step: f64,
     /// Tolerances (spectrum, refinement).
@@ -78,25 +81,11 @@ impl Default for ThresholdOptions {
             regime_d: 0.1,
             gap_error_tol: 0.25,
             order_tol: 0.3,
+            max_close_beta0: 0.2,
             max_move_step: 0.25,
             tolerances: Tolerances::default(),
         }
     }
-}
-
-/// The start-aware limit `μ∞` for the slow dynamics with constant δ (module docs); `None` when
-/// the inputs are not finite, `δ ≤ 0` or `c1 ≤ 0`.
-pub fn start_aware_mu_inf(beta0: f64, u0: f64, c1: f64, delta: f64) -> Option<f64> {
-    if !(delta > 0.0 && c1 > 0.0 && beta0.is_finite() && u0.is_finite()) {
-        return None;
-    }
-    let y = beta0 / delta + 1.0;
-    let a = (y - c1 * u0 / delta) * (-y).exp();
-    // a ≤ 1/e whenever u0 ≥ 0; clamp the rounding at the branch point.
-    let a = a.min(f64::exp(-1.0));
-    let x = -lambert_w0(-a)?;
-    let mu = delta * (x - 1.0);
-    mu.is_finite().then_some(mu)
 }
 
 /// One run of the threshold validation.
@@ -300,7 +289,8 @@ fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
         && run.d.is_some_and(|d| d.abs() <= opts.regime_d);
     let conv = match (run.stop, run.final_sharpness) {
         (GdStop::Converged, Some(l)) if l <= top * (1.0 + opts.sharpness_tol) => Outcome::Pass,
-        (GdStop::Converged, _) | (GdStop::Escaped, _) => Outcome::Fail,
+        (GdStop::Converged, _) => Outcome::Fail,
+        (GdStop::Escaped, _) if run.beta0 <= opts.max_close_beta0 => Outcome::Fail,
         _ => Outcome::Inconclusive,
     };
     let Some(lam) = run
@@ -349,72 +339,4 @@ fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
             "outside the regime (d not small or unknown): mismatches of both predictions are expected"
         }
     );
-}
-
-/// A sequence of threshold runs with ε_rel → 0 and the fitted orders of the errors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThresholdSweep {
-    /// One run per threshold point.
-    pub runs: Vec<ThresholdRun>,
-    /// Order of `first_order_gap_error` in ε_rel (expected ≈ 1 in the regime).
-    pub gap_error_order: Option<OrderFit>,
-    /// Order of `first_order_rel_error` in ε_rel (≈ 2 when the gap error is O(ε_rel)).
-    pub rel_error_order: Option<OrderFit>,
-    /// Verdict: every run, and the gap-error order when every run is in the regime.
-    pub outcome: Outcome,
-    /// Why, in words.
-    pub note: String,
-}
-
-/// Runs [`threshold_convergence`] from each threshold point and fits the orders in ε_rel.
-pub fn threshold_sweep<L: Loss>(
-    loss: &L,
-    threshold_points: &[Vec<f64>],
-    opts: &ThresholdOptions,
-    observer: &mut dyn Observer,
-) -> Result<ThresholdSweep> {
-    let mut runs = Vec::new();
-    for (index, p) in threshold_points.iter().enumerate() {
-        let mut obs = SweepObserver {
-            inner: &mut *observer,
-            index,
-            runs: threshold_points.len(),
-        };
-        runs.push(threshold_convergence(loss, p, opts, &mut obs)?);
-    }
-    let eps: Vec<f64> = runs.iter().map(|r| r.eps_rel).collect();
-    let pick = |f: fn(&ThresholdRun) -> Option<f64>| -> Vec<f64> {
-        runs.iter().map(|r| f(r).unwrap_or(f64::NAN)).collect()
-    };
-    let gap_error_order = fit_order(&eps, &pick(|r| r.first_order_gap_error));
-    let rel_error_order = fit_order(&eps, &pick(|r| r.first_order_rel_error));
-    let all = runs.iter().fold(Outcome::Pass, |acc, r| acc.and(r.outcome));
-    let in_regime = !runs.is_empty() && runs.iter().all(|r| r.in_first_order_regime);
-    let order = match gap_error_order {
-        Some(f) if in_regime && f.points >= 3 => {
-            if f.order >= 1.0 - opts.order_tol {
-                Outcome::Pass
-            } else {
-                Outcome::Fail
-            }
-        }
-        _ => Outcome::Inconclusive,
-    };
-    let outcome = if in_regime { all.and(order) } else { all };
-    let note = format!(
-        "first-order gap error ~ ε_rel^{} (expected ≈ 1{}); runs combined: {all:?}",
-        gap_error_order.map_or("?".into(), |f| format!("{:.3}", f.order)),
-        if in_regime {
-            ""
-        } else {
-            "; not every run is in the first-order regime, the order is reported only"
-        }
-    );
-    Ok(ThresholdSweep {
-        runs,
-        gap_error_order,
-        rel_error_order,
-        outcome,
-        note,
-    })
 }

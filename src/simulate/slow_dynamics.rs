@@ -1,0 +1,75 @@
+//! The start-aware limiting sharpness (MATH.md §5): the slow dynamics per two steps
+//! `du/dμ = (u − μ/c1)/δ`, `u = p²`, `μ = ηλ − 2`, `δ = η²G/(4c1)`, with δ **constant**.
+//!
+//! Derivation. The equation is linear: `u(μ) = (μ + δ)/c1 + K e^{μ/δ}` with
+//! `K = (u0 − (β0 + δ)/c1) e^{−β0/δ}` from the start `(β0, u0)`. Writing `x = (μ + δ)/δ`,
+//! `u = 0` ⇔ `x = a e^x` with `a = (β0/δ + 1 − c1u0/δ) e^{−(β0/δ + 1)}`. For `u0 > 0`, `a ≤ 1/e`
+//! and the first zero met as μ decreases from β0 is `x = −W₀(−a)` (the principal branch; the
+//! other root, on `W₋₁`, lies above the start). So `μ∞ = δ(x − 1)`, `λ∞ = (2 + μ∞)/η`.
+//! Special cases: a start on the shifted branch (`c1u0 = β0 + δ`) gives `a = 0`, `μ∞ = −δ`,
+//! the first-order prediction; a start far above threshold (`β0 ≫ δ`) gives `a → 0` as well.
+
+use crate::simulate::lambert::lambert_w0;
+
+/// The start-aware limit `μ∞` for the slow dynamics with constant δ (module docs); `None` when
+/// the inputs are not finite, `δ ≤ 0` or `c1 ≤ 0`.
+pub fn start_aware_mu_inf(beta0: f64, u0: f64, c1: f64, delta: f64) -> Option<f64> {
+    if !(delta > 0.0 && c1 > 0.0 && beta0.is_finite() && u0.is_finite()) {
+        return None;
+    }
+    let y = beta0 / delta + 1.0;
+    let a = (y - c1 * u0 / delta) * (-y).exp();
+    // a ≤ 1/e whenever u0 ≥ 0; clamp the rounding at the branch point.
+    let a = a.min(f64::exp(-1.0));
+    let x = -lambert_w0(-a)?;
+    let mu = delta * (x - 1.0);
+    mu.is_finite().then_some(mu)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Test baseline: RK4 integration of du/dμ = (u − μ/c1)/δ downward from (β0, u0) until
+    /// u = 0 (linear interpolation of the crossing).
+    fn rk4_mu_inf(beta0: f64, u0: f64, c1: f64, delta: f64) -> f64 {
+        let f = |mu: f64, u: f64| (u - mu / c1) / delta;
+        let h = -delta * 1e-4;
+        let (mut mu, mut u) = (beta0, u0);
+        loop {
+            let k1 = f(mu, u);
+            let k2 = f(mu + h / 2.0, u + h * k1 / 2.0);
+            let k3 = f(mu + h / 2.0, u + h * k2 / 2.0);
+            let k4 = f(mu + h, u + h * k3);
+            let un = u + h * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0;
+            if un <= 0.0 {
+                return mu + h * u / (u - un);
+            }
+            mu += h;
+            u = un;
+        }
+    }
+
+    #[test]
+    fn closed_form_matches_integration() {
+        let delta = 0.01;
+        for &(beta0, u0, c1) in &[
+            (0.05, 1e-4, 1.0),
+            (0.0, 0.001, 2.0),
+            (0.0, 0.04, 1.0),
+            (-0.005, 0.002, 1.0),
+            (0.02, 0.05, 1.0),
+        ] {
+            let got = start_aware_mu_inf(beta0, u0, c1, delta).unwrap();
+            let want = rk4_mu_inf(beta0, u0, c1, delta);
+            assert!(
+                (got - want).abs() < 1e-6 * delta.max(want.abs()) + 1e-9,
+                "{beta0} {u0}: {got} vs {want}"
+            );
+        }
+        // On the shifted branch: exactly the first-order −δ.
+        let mu = start_aware_mu_inf(0.03, 0.04, 1.0, delta).unwrap();
+        assert!((mu + delta).abs() < 1e-15);
+        assert_eq!(start_aware_mu_inf(0.0, 1.0, -1.0, delta), None);
+    }
+}
