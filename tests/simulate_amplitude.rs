@@ -153,3 +153,42 @@ fn not_a_critical_point_is_an_error_and_results_roundtrip_json() {
         Stability::Stable
     );
 }
+
+#[test]
+fn rotation_family_gives_one_neutral_multiplier() {
+    use common::Ring;
+    use eosflip::simulate::cycle::{floquet, FloquetOptions};
+    let theta = [0.6, 0.8];
+    let s = amplitude_sweep(&Ring, &theta, &AmplitudeOptions::default(), &mut NoObserver).unwrap();
+    print("ring (0.6, 0.8)", &s);
+    assert!((s.c1 - 8.0).abs() < 1e-9 && s.tangent_dim == 1);
+    assert_eq!(s.outcome, Outcome::Pass);
+    assert_order_one(&s);
+    for p in &s.points {
+        let f = p.floquet.as_ref().unwrap();
+        assert_eq!(f.neutral_count, 1, "{:?}", f.moduli);
+        assert_eq!(f.stability, Stability::Stable);
+    }
+    // Without the symmetry allowance the exact multiplier 1 cannot be decided.
+    let p = &s.points[0];
+    let c = eosflip::simulate::cycle::refine_two_cycle(
+        &Ring,
+        &[
+            0.6 * (1.0 + p.measured.unwrap()),
+            0.8 * (1.0 + p.measured.unwrap()),
+        ],
+        p.eta,
+        &Default::default(),
+    );
+    assert!(c.converged);
+    let strict = floquet(
+        &Ring,
+        &c.point_a,
+        p.eta,
+        &FloquetOptions {
+            unit_tol: 1e-9,
+            tangent_dim: 0,
+        },
+    );
+    assert_eq!(strict.stability, Stability::Inconclusive);
+}

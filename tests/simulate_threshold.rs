@@ -57,6 +57,7 @@ fn start_at_threshold_with_small_kick_follows_the_start_aware_prediction() {
     let opts = ThresholdOptions {
         beta0_over_eps: 0.0,
         kick_rel: 0.1,
+        sample_every: 500,
         ..ThresholdOptions::default()
     };
     let r = threshold_convergence(&t, &[0.0, 7.0 / 0.3], &opts, &mut NoObserver).unwrap();
@@ -67,6 +68,12 @@ fn start_at_threshold_with_small_kick_follows_the_start_aware_prediction() {
     assert!(r.first_order_gap_error.unwrap() > 0.5);
     assert!(r.start_aware_gap_error.unwrap() < 0.01);
     assert_eq!(r.outcome, Outcome::Pass);
+    assert!(r.distance_to_m.unwrap() < 1e-8);
+    // The trace: sharpness never above 2/η by more than the kick's effect, decreasing overall.
+    assert!(r.trace.len() >= 5);
+    let first = r.trace.first().unwrap().sharpness.unwrap();
+    let last = r.trace.last().unwrap().sharpness.unwrap();
+    assert!(last < first && last <= r.threshold_sharpness);
 }
 
 #[test]

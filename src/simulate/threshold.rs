@@ -28,8 +28,8 @@
 
 use crate::error::Result;
 use crate::loss::Loss;
-use crate::manifold::refine::gradient_scale;
-use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer};
+use crate::manifold::refine::{gradient_scale, refine};
+use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
 use crate::simulate::local::{ensure_critical, move_along_m, LocalFlip};
 use crate::simulate::slow_dynamics::start_aware_mu_inf;
 use crate::simulate::Outcome;
@@ -62,6 +62,8 @@ pub struct ThresholdOptions {
     /// An escape fails the run only when `β0 ≤ max_close_beta0` (the theorem is local: from
     /// farther above the threshold an escape is `inconclusive`).
     pub max_close_beta0: f64,
+    /// Record a trace sample (with sharpness) every `sample_every` steps (0: none).
+    pub sample_every: usize,
     /// Step cap when moving along M.
     pub max_move_step: f64,
     /// Tolerances (spectrum, refinement).
@@ -82,6 +84,7 @@ impl Default for ThresholdOptions {
             gap_error_tol: 0.25,
             order_tol: 0.3,
             max_close_beta0: 0.2,
+            sample_every: 0,
             max_move_step: 0.25,
             tolerances: Tolerances::default(),
         }
@@ -121,8 +124,13 @@ pub struct ThresholdRun {
     pub final_point: Vec<f64>,
     /// |∇L| there (distance-to-M proxy).
     pub final_grad_norm: f64,
+    /// Distance from the last iterate to M: how far [`refine`] moves it (None unless converged
+    /// and the refinement succeeds).
+    pub distance_to_m: Option<f64>,
     /// λ at the last iterate.
     pub final_sharpness: Option<f64>,
+    /// Sampled trace of loss, |∇L| and sharpness (empty unless `sample_every > 0`).
+    pub trace: Vec<TraceSample>,
     /// 2/η.
     pub threshold_sharpness: f64,
     /// First-order `lambda_inf_pred`.
@@ -176,6 +184,8 @@ pub fn threshold_convergence<L: Loss>(
         stop: GdStop::MaxSteps,
         final_point: theta_thr.to_vec(),
         final_grad_norm: f64::INFINITY,
+        distance_to_m: None,
+        trace: vec![],
         final_sharpness: None,
         threshold_sharpness: 2.0 / eta,
         lambda_inf_pred: None,
@@ -245,7 +255,8 @@ fn path_d<L: Loss>(
     let dl = end.sharpness().ln() - from.sharpness().ln();
     let eps = thr.eta * thr.eta * thr.drift_sq() / (8.0 * thr.c1());
     let d = eps * (ratio(&end)? - ratio(from)?) / dl;
-    (m.converged && d.is_finite()).then_some(d)
+    // `+ 0.0` turns a −0 (G/c1 constant along M) into 0.
+    (m.converged && d.is_finite()).then_some(d + 0.0)
 }
 
 fn simulate<L: Loss>(
@@ -266,6 +277,8 @@ fn simulate<L: Loss>(
         max_steps: opts.max_steps,
         grad_tol: opts.grad_tol * scale,
         escape_radius: opts.escape_rel * scale / start.sharpness(),
+        sample_every: opts.sample_every,
+        sample_sharpness: true,
         ..GdOptions::default()
     };
     let r = run_gd(loss, &x0, run.eta, &gd, observer);
@@ -277,7 +290,13 @@ fn simulate<L: Loss>(
     } else {
         sharpness_at(loss, &r.final_point)
     };
+    if r.stop == GdStop::Converged {
+        run.distance_to_m = refine(loss, &r.final_point, &opts.tolerances, 200)
+            .ok()
+            .map(|x| x.moved);
+    }
     run.final_point = r.final_point;
+    run.trace = r.trace;
 }
 
 fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {

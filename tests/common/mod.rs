@@ -39,3 +39,23 @@ impl Loss for Tilted {
         ]
     }
 }
+
+/// The ring `L(θ) = (|θ|² − 1)²/4` in 2-D: M = the unit circle, invariant under rotations, so
+/// λ = 2 everywhere on M (Π_T g = 0), c1 = 8 (the radial double well), and every 2-cycle comes
+/// in a rotation family: one Floquet multiplier is exactly 1.
+#[derive(Debug, Clone)]
+pub struct Ring;
+
+impl Loss for Ring {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn value<D: Scalar>(&self, t: &[D]) -> D {
+        let w = t[0] * t[0] + t[1] * t[1] - c::<D>(1.0);
+        w * w * 0.25
+    }
+    fn gradient<D: Scalar>(&self, t: &[D]) -> Vec<D> {
+        let w = t[0] * t[0] + t[1] * t[1] - c::<D>(1.0);
+        vec![w * t[0], w * t[1]]
+    }
+}
