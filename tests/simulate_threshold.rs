@@ -10,10 +10,10 @@ use eosflip::simulate::Outcome;
 fn print(name: &str, r: &ThresholdRun) {
     eprintln!(
         "{name}: {:?} steps {} |grad| {:.1e} lam_inf {:?} 2/eta {:.9} first-order {:?} start-aware {:?} \
-         eps_rel {:.4e} beta0/eps {:.2} d {:?} gap_err(first) {:?} gap_err(start-aware) {:?} rel_err(first) {:?} regime {}",
+         eps_rel {:.4e} beta0/eps {:.2} d {:?} gap_err(first) {:?} gap_err(start-aware) {:?} along-M {:?} gap_err(along-M) {:?} rel_err(first) {:?} regime {}",
         r.outcome, r.steps, r.final_grad_norm, r.final_sharpness, r.threshold_sharpness, r.lambda_inf_pred,
         r.lambda_inf_start_aware, r.eps_rel, r.beta0_over_eps, r.d, r.first_order_gap_error,
-        r.start_aware_gap_error, r.first_order_rel_error, r.in_first_order_regime
+        r.start_aware_gap_error, r.lambda_inf_along_m, r.along_m_gap_error, r.first_order_rel_error, r.in_first_order_regime
     );
 }
 
@@ -39,8 +39,8 @@ fn first_order_error_shrinks_like_eps_rel_in_the_regime() {
         assert!(r.start_aware_gap_error.unwrap() < 0.1);
     }
     eprintln!(
-        "orders: gap {:?}, rel {:?}",
-        s.gap_error_order, s.rel_error_order
+        "orders: gap {:?}, rel {:?}, along-M gap {:?}",
+        s.gap_error_order, s.rel_error_order, s.along_m_gap_error_order
     );
     assert_eq!(s.outcome, Outcome::Pass, "{}", s.note);
     let g = s.gap_error_order.unwrap();
@@ -115,4 +115,58 @@ fn a_start_far_above_threshold_is_inconclusive_not_a_failure() {
     print("tilted far above", &r);
     assert_eq!(r.outcome, Outcome::Inconclusive);
     assert!(r.final_sharpness.is_none());
+}
+
+#[test]
+fn squared_product_sweep_toward_balance_is_outside_the_regime() {
+    // ε_rel = (x² − y²)²/16 → 0 toward the balanced point, but d stays ≳ 1/4 (G vanishes
+    // there): the first-order gap error does not shrink, as MATH.md §5 warns. Reported only.
+    let inst = build("product", &[]);
+    let pts: Vec<Vec<f64>> = [1.2f64, 1.1, 1.05, 1.025]
+        .iter()
+        .map(|x| vec![*x, 1.0 / x])
+        .collect();
+    let s = threshold_sweep(
+        &inst.loss,
+        &pts,
+        &ThresholdOptions::default(),
+        &mut NoObserver,
+    )
+    .unwrap();
+    for r in &s.runs {
+        print("product squared sweep", r);
+        assert!(!r.in_first_order_regime);
+        assert!(r.final_sharpness.unwrap() <= r.threshold_sharpness);
+    }
+    eprintln!(
+        "orders: gap {:?}, rel {:?}, along-M gap {:?}; {}",
+        s.gap_error_order, s.rel_error_order, s.along_m_gap_error_order, s.note
+    );
+    assert_eq!(s.outcome, Outcome::Pass);
+    assert!(s.note.contains("reported only"));
+    // The first-order gap error plateaus (≈ 0.07–0.09), while the start-aware prediction
+    // integrated along M (δ(μ), c1(μ) varying) becomes exact as ε_rel → 0.
+    let first: Vec<f64> = s
+        .runs
+        .iter()
+        .map(|r| r.first_order_gap_error.unwrap())
+        .collect();
+    let along: Vec<f64> = s
+        .runs
+        .iter()
+        .map(|r| r.along_m_gap_error.unwrap())
+        .collect();
+    assert!(first[1..].iter().all(|e| *e > 0.05));
+    assert!(along.windows(2).all(|w| w[1] < w[0]), "{along:?}");
+    assert!(along[3] < 1e-3 && along[3] < first[3] / 50.0);
+}
+
+#[test]
+fn options_read_from_partial_json() {
+    let o: ThresholdOptions = serde_json::from_str(r#"{"beta0_over_eps": 5.0}"#).unwrap();
+    assert!(
+        (o.beta0_over_eps - 5.0).abs() < 1e-15
+            && o.max_steps == ThresholdOptions::default().max_steps
+    );
+    assert!(serde_json::from_str::<ThresholdOptions>(r#"{"bogus": 1}"#).is_err());
 }

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 /// Options of the amplitude sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AmplitudeOptions {
     /// The magnitudes `|β|` (positive), e.g. `0.08, 0.04, …` (8 points).
     pub betas: Vec<f64>,

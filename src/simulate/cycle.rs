@@ -50,6 +50,7 @@ pub fn two_step_jacobian<L: Loss>(loss: &L, theta: &DVector<f64>, eta: f64) -> D
 
 /// Options of the Newton refinement of a 2-cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NewtonOptions {
     /// Maximum Newton iterations.
     pub max_iter: usize,

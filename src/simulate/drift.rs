@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// Options of the drift validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DriftOptions {
     /// Normal amplitudes p (absolute), e.g. `0.1, 0.05, …` (8 points).
     pub ps: Vec<f64>,

@@ -66,6 +66,7 @@ pub struct TwoCycleStop {
 
 /// Options of one GD run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct GdOptions {
     /// Maximum number of steps.
     pub max_steps: usize,

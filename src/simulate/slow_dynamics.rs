@@ -73,3 +73,103 @@ mod tests {
         assert_eq!(start_aware_mu_inf(0.0, 1.0, -1.0, delta), None);
     }
 }
+
+/// The slow dynamics with δ(μ) and c1(μ) varying along M (MATH.md §5, "numerically along M").
+pub mod along_m {
+    use crate::loss::Loss;
+    use crate::simulate::local::{move_along_m, LocalFlip};
+    use crate::tolerance::Tolerances;
+
+    /// One node of the table: `μ = ηλ − 2` at a point of M, with c1 (for the run's η) and
+    /// `δ = η²G/(4c1)` there.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    struct Node {
+        mu: f64,
+        c1: f64,
+        delta: f64,
+    }
+
+    fn node<L: Loss>(loss: &L, point: &[f64], eta: f64, tol: &Tolerances) -> Option<Node> {
+        let f = LocalFlip::at(loss, point, eta, tol).ok()?;
+        let (c1, g2) = (f.c1(), f.drift_sq());
+        (c1 > 0.0 && g2 > 0.0).then(|| Node {
+            mu: eta * f.sharpness() - 2.0,
+            c1,
+            delta: eta * eta * g2 / (4.0 * c1),
+        })
+    }
+
+    fn interp(table: &[Node], mu: f64) -> (f64, f64) {
+        // `table` is sorted by decreasing μ.
+        let i = table
+            .windows(2)
+            .position(|w| mu >= w[1].mu)
+            .unwrap_or(table.len() - 2);
+        let (a, b) = (table[i], table[i + 1]);
+        let t = ((a.mu - mu) / (a.mu - b.mu)).clamp(0.0, 1.0);
+        (a.c1 + t * (b.c1 - a.c1), a.delta + t * (b.delta - a.delta))
+    }
+
+    /// `μ∞` from the start `(β0, u0)` at the point `start` of M: tabulates c1 and δ at
+    /// points of M spaced by `(max(β0, 0) + δ0)/nodes` in μ below β0 (each reached by
+    /// [`move_along_m`] from the previous one; the table grows by `nodes` points at a time, at
+    /// most 8 times, and stops where M cannot be followed), integrates
+    /// `du/dμ = (u − μ/c1(μ))/δ(μ)` downward by RK4 with step `min δ / 400` and linear
+    /// interpolation of c1 and δ, and returns the μ where u reaches 0 (linear interpolation of
+    /// the crossing). `None` when u stays positive over the part of M that could be followed,
+    /// or c1 ≤ 0 or G = 0 at the start.
+    pub fn mu_inf<L: Loss>(
+        loss: &L,
+        start: &[f64],
+        eta: f64,
+        u0: f64,
+        nodes: usize,
+        tol: &Tolerances,
+    ) -> Option<f64> {
+        let first = node(loss, start, eta, tol)?;
+        let nodes = nodes.max(2);
+        let spacing = (first.mu.max(0.0) + first.delta) / nodes as f64;
+        let mut table = vec![first];
+        let mut point = start.to_vec();
+        let (mut mu, mut u) = (first.mu, u0);
+        for _ in 0..8 {
+            let before = table.len();
+            for _ in 0..nodes {
+                let target = (2.0 + table[table.len() - 1].mu - spacing) / eta;
+                let next = move_along_m(loss, &point, target, 1e-10, f64::INFINITY, tol)
+                    .ok()
+                    .filter(|m| m.converged)
+                    .and_then(|m| node(loss, &m.point, eta, tol).map(|n| (m.point, n)));
+                let Some((p, n)) = next else { break };
+                point = p;
+                table.push(n);
+            }
+            if table.len() == before || table.len() < 2 {
+                return None;
+            }
+            let dmin = table.iter().map(|n| n.delta).fold(f64::INFINITY, f64::min);
+            let h = -(dmin / 400.0);
+            let f = |mu: f64, u: f64| {
+                let (c1, delta) = interp(&table, mu);
+                (u - mu / c1) / delta
+            };
+            let bottom = table[table.len() - 1].mu;
+            while mu + h >= bottom {
+                let k1 = f(mu, u);
+                let k2 = f(mu + h / 2.0, u + h * k1 / 2.0);
+                let k3 = f(mu + h / 2.0, u + h * k2 / 2.0);
+                let k4 = f(mu + h, u + h * k3);
+                let un = u + h * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0;
+                if !un.is_finite() {
+                    return None;
+                }
+                if un <= 0.0 {
+                    return Some(mu + h * u / (u - un));
+                }
+                mu += h;
+                u = un;
+            }
+        }
+        None
+    }
+}

@@ -15,8 +15,10 @@
 //!   at θ_thr), `du/dμ = (u − μ/c1)/δ` integrates to `u = (μ + δ)/c1 + K e^{μ/δ}`; from
 //!   `(β0, u0 = kick²)` the first zero below β0 is `μ∞ = δ(x − 1)`, `x = −W₀(−a)`,
 //!   `a = (β0/δ + 1 − c1u0/δ)·e^{−(β0/δ + 1)}` ([`start_aware_mu_inf`], Lambert W by
-//!   [`lambert_w0`](crate::simulate::lambert::lambert_w0)); `λ∞ = (2 + μ∞)/η`. The variant integrating δ(μ) along M is not
-//!   implemented: where `d` is not small the constant-δ closed form is itself approximate.
+//!   [`lambert_w0`](crate::simulate::lambert::lambert_w0)); `λ∞ = (2 + μ∞)/η`;
+//! - start-aware along M: the same equation with δ(μ) and c1(μ) taken at the points of M of
+//!   sharpness `(2 + μ)/η`, integrated numerically ([`along_m::mu_inf`]); this is the one that
+//!   applies when `d` is not small.
 //! - `d = ε_rel · Δ ln(G/c1) / Δ ln λ`: the secant slope over the predicted path, between the
 //!   start (θ_thr when β0 = 0) and the point of M where `λ = lambda_inf_pred`, with c1 for the
 //!   run's η at both ends (a regime diagnostic from two exact evaluations, not a derivative).
@@ -24,20 +26,24 @@
 //! Errors are stated in units of the predicted gap `2/η − lambda_inf_pred` (`*_gap_error`,
 //! O(ε_rel) when the first-order theory applies) and relative to 2/η (`*_rel_error`). The first
 //! order regime is `β0/ε_rel ≥ regime_beta0_over_eps` and `|d| ≤ regime_d`; outside it a
-//! mismatch is expected and reported as such (it does not fail the run).
+//! mismatch is expected and reported as such (it does not fail the run). The constant-δ
+//! start-aware prediction is held to `gap_error_tol` when `|d| ≤ regime_d`, the along-M one
+//! when `ε_rel ≤ regime_eps_along_m`. Escapes fail the run only from starts within
+//! `max_close_beta0` of the threshold (the theorem is local).
 
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::manifold::refine::{gradient_scale, refine};
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
 use crate::simulate::local::{ensure_critical, move_along_m, LocalFlip};
-use crate::simulate::slow_dynamics::start_aware_mu_inf;
+use crate::simulate::slow_dynamics::{along_m, start_aware_mu_inf};
 use crate::simulate::Outcome;
 use crate::tolerance::Tolerances;
 use serde::{Deserialize, Serialize};
 
 /// Options of the threshold validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ThresholdOptions {
     /// Start at `β0 = beta0_over_eps · ε_rel` above the threshold (0: at θ_thr).
     pub beta0_over_eps: f64,
@@ -55,6 +61,9 @@ pub struct ThresholdOptions {
     pub regime_beta0_over_eps: f64,
     /// ... and `|d| ≤ regime_d`.
     pub regime_d: f64,
+    /// The along-M start-aware prediction is held to `gap_error_tol` when
+    /// `ε_rel ≤ regime_eps_along_m` (it is itself a slow-manifold reduction, first order in ε).
+    pub regime_eps_along_m: f64,
     /// In the regime, a prediction passes when its gap error is `≤ gap_error_tol`.
     pub gap_error_tol: f64,
     /// A sweep's fitted order passes when `≥ 1 − order_tol`.
@@ -81,6 +90,7 @@ impl Default for ThresholdOptions {
             sharpness_tol: 1e-9,
             regime_beta0_over_eps: 10.0,
             regime_d: 0.1,
+            regime_eps_along_m: 0.02,
             gap_error_tol: 0.25,
             order_tol: 0.3,
             max_close_beta0: 0.2,
@@ -135,8 +145,12 @@ pub struct ThresholdRun {
     pub threshold_sharpness: f64,
     /// First-order `lambda_inf_pred`.
     pub lambda_inf_pred: Option<f64>,
-    /// Start-aware `λ∞`.
+    /// Start-aware `λ∞` (constant δ, closed form).
     pub lambda_inf_start_aware: Option<f64>,
+    /// Start-aware `λ∞` integrated with δ(μ), c1(μ) along M ([`along_m::mu_inf`]).
+    pub lambda_inf_along_m: Option<f64>,
+    /// `|λ∞ − λ_along_m| / (2/η − lambda_inf_pred)`.
+    pub along_m_gap_error: Option<f64>,
     /// `|λ∞ − lambda_inf_pred| / (2/η − lambda_inf_pred)`.
     pub first_order_gap_error: Option<f64>,
     /// `|λ∞ − λ_start_aware| / (2/η − lambda_inf_pred)`.
@@ -190,6 +204,8 @@ pub fn threshold_convergence<L: Loss>(
         threshold_sharpness: 2.0 / eta,
         lambda_inf_pred: None,
         lambda_inf_start_aware: None,
+        lambda_inf_along_m: None,
+        along_m_gap_error: None,
         first_order_gap_error: None,
         start_aware_gap_error: None,
         first_order_rel_error: None,
@@ -223,6 +239,8 @@ pub fn threshold_convergence<L: Loss>(
     run.beta0_over_eps = run.beta0 / eps_rel;
     run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
     run.d = path_d(loss, &start, &thr, pred, opts);
+    run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
+        .map(|mu| (2.0 + mu) / eta);
     simulate(loss, &start, &mut run, opts, observer);
     judge(&mut run, delta, opts);
     Ok(run)
@@ -329,6 +347,9 @@ fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
         run.start_aware_gap_error = fin((lam - sa).abs() / gap);
         run.start_aware_rel_error = fin((lam - sa).abs() / top);
     }
+    if let Some(sa) = run.lambda_inf_along_m {
+        run.along_m_gap_error = fin((lam - sa).abs() / gap);
+    }
     let ok = |e: Option<f64>| match e {
         Some(e) if e <= opts.gap_error_tol => Outcome::Pass,
         _ => Outcome::Fail,
@@ -341,9 +362,13 @@ fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
     if small_d {
         outcome = outcome.and(ok(run.start_aware_gap_error));
     }
+    let along_m_held = run.eps_rel <= opts.regime_eps_along_m && run.lambda_inf_along_m.is_some();
+    if along_m_held {
+        outcome = outcome.and(ok(run.along_m_gap_error));
+    }
     run.outcome = outcome;
     run.note = format!(
-        "converged in {} steps to λ∞ = {lam:.9e} ≤ 2/η = {top:.9e}: {}; ε_rel = {:.3e}, β0/ε_rel = {:.2}, d = {}; {}",
+        "converged in {} steps to λ∞ = {lam:.9e} ≤ 2/η = {top:.9e}: {}; ε_rel = {:.3e}, β0/ε_rel = {:.2}, d = {}; {}; {}",
         run.steps,
         if conv == Outcome::Pass { "below threshold" } else { "ABOVE threshold" },
         run.eps_rel,
@@ -356,6 +381,11 @@ fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
              the start-aware prediction is held to gap_error_tol"
         } else {
             "outside the regime (d not small or unknown): mismatches of both predictions are expected"
+        },
+        if along_m_held {
+            "the along-M start-aware prediction is held to gap_error_tol"
+        } else {
+            "the along-M start-aware prediction is reported only (ε_rel too large or not computable)"
         }
     );
 }

@@ -19,6 +19,8 @@ pub struct ThresholdSweep {
     pub gap_error_order: Option<OrderFit>,
     /// Order of `first_order_rel_error` in ε_rel (≈ 2 when the gap error is O(ε_rel)).
     pub rel_error_order: Option<OrderFit>,
+    /// Order of `along_m_gap_error` in ε_rel.
+    pub along_m_gap_error_order: Option<OrderFit>,
     /// Verdict: every run, and the gap-error order when every run is in the regime.
     pub outcome: Outcome,
     /// Why, in words.
@@ -47,6 +49,7 @@ pub fn threshold_sweep<L: Loss>(
     };
     let gap_error_order = fit_order(&eps, &pick(|r| r.first_order_gap_error));
     let rel_error_order = fit_order(&eps, &pick(|r| r.first_order_rel_error));
+    let along_m_gap_error_order = fit_order(&eps, &pick(|r| r.along_m_gap_error));
     let all = runs.iter().fold(Outcome::Pass, |acc, r| acc.and(r.outcome));
     let in_regime = !runs.is_empty() && runs.iter().all(|r| r.in_first_order_regime);
     let order = match gap_error_order {
@@ -73,6 +76,7 @@ pub fn threshold_sweep<L: Loss>(
         runs,
         gap_error_order,
         rel_error_order,
+        along_m_gap_error_order,
         outcome,
         note,
     })
