@@ -9,7 +9,7 @@ use eosflip::simulate::Outcome;
 
 fn print(name: &str, r: &ThresholdRun) {
     eprintln!(
-        "{name}: {:?} steps {} |grad| {:.1e} lam_inf {:?} 2/eta {:.9} first-order {:?} start-aware {:?} \
+        "{name}: {:?} steps {} |grad| {:?} lam_inf {:?} 2/eta {:.9} first-order {:?} start-aware {:?} \
          eps_rel {:.4e} beta0/eps {:.2} d {:?} gap_err(first) {:?} gap_err(start-aware) {:?} along-M {:?} gap_err(along-M) {:?} rel_err(first) {:?} regime {}",
         r.outcome, r.steps, r.final_grad_norm, r.final_sharpness, r.threshold_sharpness, r.lambda_inf_pred,
         r.lambda_inf_start_aware, r.eps_rel, r.beta0_over_eps, r.d, r.first_order_gap_error,
@@ -90,6 +90,10 @@ fn squared_product_converges_below_threshold_outside_the_regime() {
             &format!("product squared thr ({x}, 1/{x}) beta0/eps {b}"),
             &r,
         );
+        // Closed forms at the threshold point: c1 = 32/s³ (z* = 1), ε_rel = (x² − y²)²/16.
+        let (y, s) = (1.0 / x, x * x + 1.0 / (x * x));
+        assert!((r.c1 - 32.0 / s.powi(3)).abs() < 1e-9 * r.c1);
+        assert!((r.eps_rel - (x * x - y * y).powi(2) / 16.0).abs() < 1e-9 * r.eps_rel);
         assert_eq!(r.outcome, Outcome::Pass, "{}", r.note);
         assert!(r.final_sharpness.unwrap() <= r.threshold_sharpness);
         // d ≥ 1/4 along these paths: the first-order regime does not apply to l = squared.
@@ -115,6 +119,11 @@ fn a_start_far_above_threshold_is_inconclusive_not_a_failure() {
     print("tilted far above", &r);
     assert_eq!(r.outcome, Outcome::Inconclusive);
     assert!(r.final_sharpness.is_none());
+    // Every number is finite or null: the JSON reads back.
+    let json = serde_json::to_string(&r).unwrap();
+    let back: ThresholdRun = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.steps, r.steps);
+    assert_eq!(back.outcome, r.outcome);
 }
 
 #[test]

@@ -250,7 +250,7 @@ fn measure_cycle<L: Loss>(
 ) {
     let opts = cx.opts;
     let c = refine_two_cycle(loss, start, pt.eta, &opts.newton);
-    pt.newton_residual = Some(c.residual);
+    pt.newton_residual = c.residual;
     pt.newton_converged = Some(c.converged);
     if !c.converged || c.separation < 0.2 * pt.predicted {
         pt.note = if c.converged {
@@ -273,7 +273,7 @@ fn measure_cycle<L: Loss>(
     pt.outcome = stab.and(if err_ok { Outcome::Pass } else { Outcome::Fail });
     pt.note = format!(
         "2-cycle refined (|G| = {:.1e}); Floquet: {:?} (expected {expected:?}); amplitude error {}",
-        c.residual,
+        c.residual.unwrap_or(f64::INFINITY),
         fl.stability,
         if err_ok { "within" } else { "beyond" }.to_string() + " max_rel_error"
     );

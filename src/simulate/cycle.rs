@@ -21,6 +21,7 @@
 
 use crate::derivatives::gradient;
 use crate::loss::Loss;
+use crate::simulate::gd::finite;
 use crate::simulate::Outcome;
 use crate::spectrum::dense_hessian;
 use nalgebra::{DMatrix, DVector, Schur, SVD};
@@ -77,8 +78,8 @@ pub struct CycleSolve {
     pub converged: bool,
     /// Newton iterations performed.
     pub iterations: usize,
-    /// `|F(F(θ_a)) − θ_a|` at the end.
-    pub residual: f64,
+    /// `|F(F(θ_a)) − θ_a|` at the end (None when not finite).
+    pub residual: Option<f64>,
     /// `θ_a`.
     pub point_a: Vec<f64>,
     /// `θ_b = F(θ_a)`.
@@ -125,14 +126,10 @@ pub fn refine_two_cycle<L: Loss>(
             break;
         }
     }
-    let residual = if g.norm().is_finite() {
-        g.norm()
-    } else {
-        f64::INFINITY
-    };
+    let residual = finite(g.norm());
     let b = gd_step(loss, &theta, eta);
     CycleSolve {
-        converged: residual <= tol(&theta),
+        converged: residual.is_some_and(|r| r <= tol(&theta)),
         iterations,
         residual,
         separation: (&b - &theta).norm(),
@@ -184,8 +181,9 @@ pub struct Floquet {
     pub moduli: Vec<f64>,
     /// Multipliers with `|μ − 1| ≤ τ`.
     pub neutral_count: usize,
-    /// Largest modulus among the non-neutral multipliers (0 if none).
-    pub max_non_neutral_modulus: f64,
+    /// Largest modulus among the non-neutral multipliers (0 if none; None when the
+    /// eigensolver failed).
+    pub max_non_neutral_modulus: Option<f64>,
     /// The options used.
     pub options: FloquetOptions,
     /// The certificate.
@@ -220,7 +218,7 @@ pub fn floquet<L: Loss>(loss: &L, point_a: &[f64], eta: f64, opts: &FloquetOptio
             im: vec![],
             moduli: vec![],
             neutral_count: 0,
-            max_non_neutral_modulus: f64::INFINITY,
+            max_non_neutral_modulus: None,
             options: *opts,
             stability: Stability::Inconclusive,
         };
@@ -251,7 +249,7 @@ pub fn floquet<L: Loss>(loss: &L, point_a: &[f64], eta: f64, opts: &FloquetOptio
         im: mu.iter().map(|m| m.1).collect(),
         moduli: mu.iter().map(|m| m.0.hypot(m.1)).collect(),
         neutral_count,
-        max_non_neutral_modulus,
+        max_non_neutral_modulus: Some(max_non_neutral_modulus),
         options: *opts,
         stability,
     }

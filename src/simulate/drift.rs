@@ -111,6 +111,9 @@ pub fn tangent_drift<L: Loss>(
         let theta = &theta0 + &v * p;
         let g = two_step_residual(loss, &theta, eta);
         let d = flip.spectrum.project_tangent(&g) / (p * p);
+        if d.iter().any(|x| !x.is_finite()) {
+            continue; // outside the loss's domain at this p: no measurement
+        }
         let (dn, pn) = (d.norm(), pred.norm());
         let cosine = if dn > 0.0 {
             d.dot(&pred) / (dn * pn)

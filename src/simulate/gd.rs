@@ -123,10 +123,10 @@ pub enum GdStop {
 pub struct TraceSample {
     /// Step index k.
     pub step: usize,
-    /// `L(θ_k)`.
-    pub loss: f64,
-    /// `|∇L(θ_k)|`.
-    pub grad_norm: f64,
+    /// `L(θ_k)` (None when not finite).
+    pub loss: Option<f64>,
+    /// `|∇L(θ_k)|` (None when not finite).
+    pub grad_norm: Option<f64>,
     /// `λ_max(∇²L(θ_k))`, when asked for and computable.
     pub sharpness: Option<f64>,
 }
@@ -142,16 +142,22 @@ pub struct GdRun {
     pub stop: GdStop,
     /// Whether it escaped (`stop == Escaped`).
     pub escaped: bool,
-    /// The last iterate `θ_n`.
+    /// The last iterate `θ_n` with finite coordinates (when a step overflows, the run stops as
+    /// escaped at the iterate before it).
     pub final_point: Vec<f64>,
     /// The iterate before, `θ_{n−1}` (equal to the start when no step was taken).
     pub previous_point: Vec<f64>,
-    /// `|∇L(θ_n)|` (infinite when not finite).
-    pub final_grad_norm: f64,
-    /// `L(θ_n)`.
-    pub final_loss: f64,
+    /// `|∇L(θ_n)|` (None when not finite).
+    pub final_grad_norm: Option<f64>,
+    /// `L(θ_n)` (None when not finite).
+    pub final_loss: Option<f64>,
     /// Sampled trace (empty unless `sample_every > 0`).
     pub trace: Vec<TraceSample>,
+}
+
+/// `Some(x)` when `x` is finite.
+pub fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
 }
 
 fn norm(x: &[f64]) -> f64 {
@@ -174,7 +180,8 @@ pub fn sharpness_at<L: Loss>(loss: &L, theta: &[f64]) -> Option<f64> {
         .map(|s| s.sharpness())
 }
 
-/// Runs GD from `start` with step `eta` (stopping rules in the module docs).
+/// Runs GD from `start` (finite coordinates) with step `eta` (stopping rules in the module
+/// docs). Every number of the result is finite or `None`.
 pub fn run_gd<L: Loss>(
     loss: &L,
     start: &[f64],
@@ -195,8 +202,8 @@ pub fn run_gd<L: Loss>(
         if opts.sample_every > 0 && steps % opts.sample_every == 0 {
             trace.push(TraceSample {
                 step: steps,
-                loss: value,
-                grad_norm: gnorm,
+                loss: finite(value),
+                grad_norm: finite(gnorm),
                 sharpness: if opts.sample_sharpness && gnorm.is_finite() {
                     sharpness_at(loss, &theta)
                 } else {
@@ -206,7 +213,6 @@ pub fn run_gd<L: Loss>(
         }
         if !value.is_finite()
             || !gnorm.is_finite()
-            || theta.iter().any(|x| !x.is_finite())
             || value > opts.loss_bound
             || dist(&theta, &anchor) > opts.escape_radius
         {
@@ -221,6 +227,10 @@ pub fn run_gd<L: Loss>(
             break;
         }
         let next: Vec<f64> = theta.iter().zip(&grad).map(|(t, g)| t - eta * g).collect();
+        if next.iter().any(|x| !x.is_finite()) {
+            stop = GdStop::Escaped;
+            break;
+        }
         steps += 1;
         if opts.report_every > 0 && steps % opts.report_every == 0 {
             observer.progress(steps, opts.max_steps);
@@ -236,20 +246,15 @@ pub fn run_gd<L: Loss>(
         }
     }
     observer.progress(steps, opts.max_steps);
-    let final_grad_norm = norm(&grad);
     GdRun {
         eta,
         steps,
         stop,
         escaped: stop == GdStop::Escaped,
-        final_loss: loss.value(&theta),
+        final_loss: finite(loss.value(&theta)),
+        final_grad_norm: finite(norm(&grad)),
         final_point: theta,
         previous_point: prev,
-        final_grad_norm: if final_grad_norm.is_finite() {
-            final_grad_norm
-        } else {
-            f64::INFINITY
-        },
         trace,
     }
 }
@@ -268,13 +273,42 @@ mod tests {
         };
         let run = run_gd(&q, &[0.1], 1.0, &GdOptions::default(), &mut NoObserver);
         assert_eq!(run.stop, GdStop::Converged);
-        assert!(run.final_grad_norm <= 1e-10);
+        assert!(run.final_grad_norm.unwrap() <= 1e-10);
         let opts = GdOptions {
             escape_radius: 10.0,
             ..GdOptions::default()
         };
         let run = run_gd(&q, &[0.1], 2.1, &opts, &mut NoObserver);
         assert!(run.escaped);
+    }
+
+    #[test]
+    fn overflow_is_an_escape_with_finite_numbers() {
+        // exp(x) overflows within a few steps from x = 700 with a large step.
+        struct Exp;
+        impl crate::loss::Loss for Exp {
+            fn dim(&self) -> usize {
+                1
+            }
+            fn value<D: crate::loss::Scalar>(&self, t: &[D]) -> D {
+                t[0].exp()
+            }
+            fn gradient<D: crate::loss::Scalar>(&self, t: &[D]) -> Vec<D> {
+                vec![-t[0].exp()]
+            }
+        }
+        let opts = GdOptions {
+            escape_radius: f64::INFINITY,
+            loss_bound: f64::INFINITY,
+            sample_every: 1,
+            ..GdOptions::default()
+        };
+        let run = run_gd(&Exp, &[700.0], 1.0, &opts, &mut NoObserver);
+        assert!(run.escaped);
+        assert!(run.final_point.iter().all(|x| x.is_finite()));
+        let json = serde_json::to_string(&run).unwrap();
+        let back: GdRun = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.steps, run.steps);
     }
 
     #[test]

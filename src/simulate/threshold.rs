@@ -120,7 +120,7 @@ pub struct ThresholdRun {
     pub c1: f64,
     /// G = |Π_T g|² at θ_thr.
     pub drift_sq: f64,
-    /// ε_rel = η²G/(8c1).
+    /// ε_rel = η²G/(8c1) (0 when not finite, i.e. c1 = 0).
     pub eps_rel: f64,
     /// β0/ε_rel.
     pub beta0_over_eps: f64,
@@ -132,8 +132,8 @@ pub struct ThresholdRun {
     pub stop: GdStop,
     /// The last iterate.
     pub final_point: Vec<f64>,
-    /// |∇L| there (distance-to-M proxy).
-    pub final_grad_norm: f64,
+    /// |∇L| there (distance-to-M proxy; None before the run or when not finite).
+    pub final_grad_norm: Option<f64>,
     /// Distance from the last iterate to M: how far [`refine`] moves it (None unless converged
     /// and the refinement succeeds).
     pub distance_to_m: Option<f64>,
@@ -180,7 +180,9 @@ pub fn threshold_convergence<L: Loss>(
     let eta = 2.0 / LocalFlip::at(loss, theta_thr, 1.0, tol)?.sharpness();
     let thr = LocalFlip::at(loss, theta_thr, eta, tol)?;
     let (c1, g2) = (thr.c1(), thr.drift_sq());
-    let eps_rel = eta * eta * g2 / (8.0 * c1);
+    let eps_rel = Some(eta * eta * g2 / (8.0 * c1))
+        .filter(|e| e.is_finite())
+        .unwrap_or(0.0);
     let delta = 2.0 * eps_rel;
     let mut run = ThresholdRun {
         eta,
@@ -197,7 +199,7 @@ pub fn threshold_convergence<L: Loss>(
         steps: 0,
         stop: GdStop::MaxSteps,
         final_point: theta_thr.to_vec(),
-        final_grad_norm: f64::INFINITY,
+        final_grad_norm: None,
         distance_to_m: None,
         trace: vec![],
         final_sharpness: None,
