@@ -21,7 +21,7 @@
 
 use crate::derivatives::gradient;
 use crate::loss::Loss;
-use crate::simulate::gd::finite;
+use crate::simulate::gd::{finite, TwoCycleStop};
 use crate::simulate::Outcome;
 use crate::spectrum::dense_hessian;
 use nalgebra::{DMatrix, DVector, Schur, SVD};
@@ -47,6 +47,15 @@ pub fn gd_jacobian<L: Loss>(loss: &L, theta: &[f64], eta: f64) -> DMatrix<f64> {
 pub fn two_step_jacobian<L: Loss>(loss: &L, theta: &DVector<f64>, eta: f64) -> DMatrix<f64> {
     let b = gd_step(loss, theta, eta);
     gd_jacobian(loss, b.as_slice(), eta) * gd_jacobian(loss, theta.as_slice(), eta)
+}
+
+/// Detection of a 2-cycle at `theta` (e.g. the end of a GD run): `|F(F(θ)) − θ| ≤ tol` and
+/// `|F(θ) − θ| ≥ min_size` (a period-2 orbit, not a fixed point).
+pub fn is_two_cycle<L: Loss>(loss: &L, theta: &[f64], eta: f64, stop: &TwoCycleStop) -> bool {
+    let t = DVector::from_column_slice(theta);
+    let f = gd_step(loss, &t, eta);
+    let ff = gd_step(loss, &f, eta);
+    (&ff - &t).norm() <= stop.tol && (&f - &t).norm() >= stop.min_size
 }
 
 /// Options of the Newton refinement of a 2-cycle.
@@ -269,6 +278,12 @@ mod tests {
         assert!(c.converged, "{c:?}");
         let amp = amplitude_along(&c.point_a, &c.point_b, &[1.0]);
         assert!((amp / (beta / 8.0f64).sqrt() - 1.0).abs() < 0.1);
+        let stop = TwoCycleStop {
+            tol: 1e-10,
+            min_size: 0.1,
+        };
+        assert!(is_two_cycle(&DoubleWell, &c.point_a, eta, &stop));
+        assert!(!is_two_cycle(&DoubleWell, &[1.0], eta, &stop));
         let f = floquet(
             &DoubleWell,
             &c.point_a,

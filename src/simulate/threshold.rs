@@ -184,15 +184,51 @@ pub fn threshold_convergence<L: Loss>(
         .filter(|e| e.is_finite())
         .unwrap_or(0.0);
     let delta = 2.0 * eps_rel;
-    let mut run = ThresholdRun {
+    let mut run = blank_run(theta_thr, eta, &thr, eps_rel);
+    if !(c1 > 0.0 && eps_rel > 0.0 && eps_rel.is_finite()) {
+        run.note = "needs c1 > 0 and Π_T g ≠ 0 at the threshold point (A4, A5)".into();
+        return Ok(run);
+    }
+    let pred = 2.0 / eta - eta * g2 / (4.0 * c1);
+    run.lambda_inf_pred = Some(pred);
+    let mut start = thr.clone();
+    if opts.beta0_over_eps > 0.0 {
+        let target = (2.0 + opts.beta0_over_eps * eps_rel) / eta;
+        // A failed move along M is a result (inconclusive), not an error.
+        let moved = move_along_m(loss, theta_thr, target, 1e-10, opts.max_move_step, tol)
+            .ok()
+            .filter(|m| m.converged)
+            .and_then(|m| LocalFlip::at(loss, &m.point, eta, tol).ok());
+        let Some(s) = moved else {
+            run.note = format!("could not reach a point of M with λ = {target:.6e} (A3 there)");
+            return Ok(run);
+        };
+        start = s;
+    }
+    run.start_point = start.point.clone();
+    run.start_sharpness = start.sharpness();
+    run.beta0 = eta * start.sharpness() - 2.0;
+    run.beta0_over_eps = run.beta0 / eps_rel;
+    run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
+    run.d = path_d(loss, &start, &thr, pred, opts);
+    run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
+        .map(|mu| (2.0 + mu) / eta);
+    simulate(loss, &start, &mut run, opts, observer);
+    judge(&mut run, delta, opts);
+    Ok(run)
+}
+
+/// A run with the threshold data filled in and nothing simulated yet.
+fn blank_run(theta_thr: &[f64], eta: f64, thr: &LocalFlip, eps_rel: f64) -> ThresholdRun {
+    ThresholdRun {
         eta,
         threshold_point: theta_thr.to_vec(),
         start_point: theta_thr.to_vec(),
         start_sharpness: thr.sharpness(),
         beta0: 0.0,
         kick: 0.0,
-        c1,
-        drift_sq: g2,
+        c1: thr.c1(),
+        drift_sq: thr.drift_sq(),
         eps_rel,
         beta0_over_eps: 0.0,
         d: None,
@@ -215,37 +251,7 @@ pub fn threshold_convergence<L: Loss>(
         in_first_order_regime: false,
         outcome: Outcome::Inconclusive,
         note: String::new(),
-    };
-    if !(c1 > 0.0 && eps_rel > 0.0 && eps_rel.is_finite()) {
-        run.note = "needs c1 > 0 and Π_T g ≠ 0 at the threshold point (A4, A5)".into();
-        return Ok(run);
     }
-    let pred = 2.0 / eta - eta * g2 / (4.0 * c1);
-    run.lambda_inf_pred = Some(pred);
-    let mut start = thr.clone();
-    if opts.beta0_over_eps > 0.0 {
-        let target = (2.0 + opts.beta0_over_eps * eps_rel) / eta;
-        let m = move_along_m(loss, theta_thr, target, 1e-10, opts.max_move_step, tol)?;
-        if !m.converged {
-            run.note = format!(
-                "could not reach λ = {target:.6e} along M (got {:.6e})",
-                m.sharpness
-            );
-            return Ok(run);
-        }
-        start = LocalFlip::at(loss, &m.point, eta, tol)?;
-    }
-    run.start_point = start.point.clone();
-    run.start_sharpness = start.sharpness();
-    run.beta0 = eta * start.sharpness() - 2.0;
-    run.beta0_over_eps = run.beta0 / eps_rel;
-    run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
-    run.d = path_d(loss, &start, &thr, pred, opts);
-    run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
-        .map(|mu| (2.0 + mu) / eta);
-    simulate(loss, &start, &mut run, opts, observer);
-    judge(&mut run, delta, opts);
-    Ok(run)
 }
 
 /// `d` as the secant slope over the predicted path (module docs).
