@@ -22,7 +22,7 @@ use crate::simulate::cycle::{
     amplitude_along, floquet, refine_two_cycle, Floquet, FloquetOptions, NewtonOptions, Stability,
 };
 use crate::simulate::gd::{run_gd, GdOptions, GdStop, Observer, SweepObserver, TwoCycleStop};
-use crate::simulate::local::{ensure_critical, LocalFlip};
+use crate::simulate::local::{ensure_critical, flip_defined, LocalFlip};
 use crate::simulate::{fit_order, geometric, rel_error, OrderFit, Outcome};
 use crate::tolerance::Tolerances;
 use nalgebra::DVector;
@@ -124,9 +124,9 @@ pub struct AmplitudeSweep {
     pub point: Vec<f64>,
     /// λ at θ*.
     pub sharpness: f64,
-    /// c1 at η* = 2/λ.
+    /// c1 at η* = 2/λ (0 when undefined: see `note`).
     pub c1: f64,
-    /// |Π_T g| at θ*.
+    /// |Π_T g| at θ* (0 when undefined).
     pub drift_norm: f64,
     /// dim T at θ*.
     pub tangent_dim: usize,
@@ -149,8 +149,21 @@ pub fn amplitude_sweep<L: Loss>(
 ) -> Result<AmplitudeSweep> {
     let tol = &opts.tolerances;
     ensure_critical(loss, theta_star, tol)?;
-    let lam0 = LocalFlip::at(loss, theta_star, 1.0, tol)?.sharpness();
-    let flip = LocalFlip::at(loss, theta_star, 2.0 / lam0, tol)?;
+    let (spec, undefined) = flip_defined(loss, theta_star, tol)?;
+    if let Some(why) = undefined {
+        return Ok(AmplitudeSweep {
+            point: theta_star.to_vec(),
+            sharpness: spec.sharpness(),
+            c1: 0.0,
+            drift_norm: 0.0,
+            tangent_dim: spec.tangent_dim,
+            points: vec![],
+            order: None,
+            outcome: Outcome::Inconclusive,
+            note: why,
+        });
+    }
+    let flip = LocalFlip::at(loss, theta_star, 2.0 / spec.sharpness(), tol)?;
     let (lam, c1) = (flip.sharpness(), flip.c1());
     let mut sweep = AmplitudeSweep {
         point: theta_star.to_vec(),

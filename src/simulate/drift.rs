@@ -9,7 +9,7 @@
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::simulate::cycle::two_step_residual;
-use crate::simulate::local::{ensure_critical, LocalFlip};
+use crate::simulate::local::{ensure_critical, flip_defined, LocalFlip};
 use crate::simulate::{fit_order, geometric, OrderFit, Outcome};
 use crate::tolerance::Tolerances;
 use nalgebra::DVector;
@@ -63,7 +63,7 @@ pub struct DriftPoint {
 pub struct DriftCheck {
     /// θ*.
     pub point: Vec<f64>,
-    /// η = η* = 2/λ.
+    /// η = η* = 2/λ (0 when the flip is undefined: see `note`).
     pub eta: f64,
     /// |Π_T g|.
     pub drift_norm: f64,
@@ -87,8 +87,20 @@ pub fn tangent_drift<L: Loss>(
 ) -> Result<DriftCheck> {
     let tol = &opts.tolerances;
     ensure_critical(loss, theta_star, tol)?;
-    let lam = LocalFlip::at(loss, theta_star, 1.0, tol)?.sharpness();
-    let eta = 2.0 / lam;
+    let (spec, undefined) = flip_defined(loss, theta_star, tol)?;
+    if let Some(why) = undefined {
+        return Ok(DriftCheck {
+            point: theta_star.to_vec(),
+            eta: 0.0,
+            drift_norm: 0.0,
+            predicted: vec![],
+            points: vec![],
+            order: None,
+            outcome: Outcome::Inconclusive,
+            note: why,
+        });
+    }
+    let eta = 2.0 / spec.sharpness();
     let flip = LocalFlip::at(loss, theta_star, eta, tol)?;
     let pred: DVector<f64> = &flip.coefficients.drift * (-eta);
     let mut check = DriftCheck {

@@ -81,6 +81,26 @@ impl LocalFlip {
     }
 }
 
+/// The spectrum at θ and, when the flip data are undefined there (no positive eigenvalue, or a
+/// top eigenvalue that is not simple: assumption A3), the reason. Validations turn that reason
+/// into an `inconclusive` result; only a non-finite Hessian is an error.
+pub fn flip_defined<L: Loss>(
+    loss: &L,
+    theta: &[f64],
+    tol: &Tolerances,
+) -> Result<(Spectrum, Option<String>)> {
+    let (h, _) = dense_hessian(loss, theta);
+    let spectrum = Spectrum::of_symmetric(h, &tol.rank)?;
+    let why = if spectrum.normal_dim == 0 {
+        Some("H has no positive eigenvalue: no flip, nothing to simulate".to_string())
+    } else if !spectrum.top_is_simple(&tol.simple) {
+        Some("the top eigenvalue is not simple (A3 fails): v and c1 are undefined".to_string())
+    } else {
+        None
+    };
+    Ok((spectrum, why))
+}
+
 /// Errors with [`Error::NotCritical`] unless `|∇L(θ)|` is within the critical-point tolerance
 /// (validations start from a point of M: refine it first).
 pub fn ensure_critical<L: Loss>(loss: &L, theta: &[f64], tol: &Tolerances) -> Result<()> {

@@ -35,7 +35,7 @@ use crate::error::Result;
 use crate::loss::Loss;
 use crate::manifold::refine::{gradient_scale, refine};
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
-use crate::simulate::local::{ensure_critical, move_along_m, LocalFlip};
+use crate::simulate::local::{ensure_critical, flip_defined, move_along_m, LocalFlip};
 use crate::simulate::slow_dynamics::{along_m, start_aware_mu_inf};
 use crate::simulate::Outcome;
 use crate::tolerance::Tolerances;
@@ -104,7 +104,7 @@ impl Default for ThresholdOptions {
 /// One run of the threshold validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdRun {
-    /// η = 2/λ(θ_thr).
+    /// η = 2/λ(θ_thr) (0 when λ ≤ 0).
     pub eta: f64,
     /// θ_thr.
     pub threshold_point: Vec<f64>,
@@ -116,7 +116,7 @@ pub struct ThresholdRun {
     pub beta0: f64,
     /// The kick along v0.
     pub kick: f64,
-    /// c1 at θ_thr for η.
+    /// c1 at θ_thr for η (0 when undefined: see `note`).
     pub c1: f64,
     /// G = |Π_T g|² at θ_thr.
     pub drift_sq: f64,
@@ -177,14 +177,22 @@ pub fn threshold_convergence<L: Loss>(
 ) -> Result<ThresholdRun> {
     let tol = &opts.tolerances;
     ensure_critical(loss, theta_thr, tol)?;
-    let eta = 2.0 / LocalFlip::at(loss, theta_thr, 1.0, tol)?.sharpness();
+    let (spec, undefined) = flip_defined(loss, theta_thr, tol)?;
+    if let Some(why) = undefined {
+        let lam = spec.sharpness();
+        let eta = if lam > 0.0 { 2.0 / lam } else { 0.0 };
+        let mut run = blank_run(theta_thr, eta, lam, 0.0, 0.0, 0.0);
+        run.note = why;
+        return Ok(run);
+    }
+    let eta = 2.0 / spec.sharpness();
     let thr = LocalFlip::at(loss, theta_thr, eta, tol)?;
     let (c1, g2) = (thr.c1(), thr.drift_sq());
     let eps_rel = Some(eta * eta * g2 / (8.0 * c1))
         .filter(|e| e.is_finite())
         .unwrap_or(0.0);
     let delta = 2.0 * eps_rel;
-    let mut run = blank_run(theta_thr, eta, &thr, eps_rel);
+    let mut run = blank_run(theta_thr, eta, thr.sharpness(), c1, g2, eps_rel);
     if !(c1 > 0.0 && eps_rel > 0.0 && eps_rel.is_finite()) {
         run.note = "needs c1 > 0 and Π_T g ≠ 0 at the threshold point (A4, A5)".into();
         return Ok(run);
@@ -219,16 +227,23 @@ pub fn threshold_convergence<L: Loss>(
 }
 
 /// A run with the threshold data filled in and nothing simulated yet.
-fn blank_run(theta_thr: &[f64], eta: f64, thr: &LocalFlip, eps_rel: f64) -> ThresholdRun {
+fn blank_run(
+    theta_thr: &[f64],
+    eta: f64,
+    sharpness: f64,
+    c1: f64,
+    drift_sq: f64,
+    eps_rel: f64,
+) -> ThresholdRun {
     ThresholdRun {
         eta,
         threshold_point: theta_thr.to_vec(),
         start_point: theta_thr.to_vec(),
-        start_sharpness: thr.sharpness(),
+        start_sharpness: sharpness,
         beta0: 0.0,
         kick: 0.0,
-        c1: thr.c1(),
-        drift_sq: thr.drift_sq(),
+        c1,
+        drift_sq,
         eps_rel,
         beta0_over_eps: 0.0,
         d: None,
@@ -239,7 +254,7 @@ fn blank_run(theta_thr: &[f64], eta: f64, thr: &LocalFlip, eps_rel: f64) -> Thre
         distance_to_m: None,
         trace: vec![],
         final_sharpness: None,
-        threshold_sharpness: 2.0 / eta,
+        threshold_sharpness: if eta > 0.0 { 2.0 / eta } else { sharpness },
         lambda_inf_pred: None,
         lambda_inf_start_aware: None,
         lambda_inf_along_m: None,
