@@ -9,7 +9,10 @@
 //! Special cases: a start on the shifted branch (`c1u0 = β0 + δ`) gives `a = 0`, `μ∞ = −δ`,
 //! the first-order prediction; a start far above threshold (`β0 ≫ δ`) gives `a → 0` as well.
 
+use crate::loss::Loss;
 use crate::simulate::lambert::lambert_w0;
+use crate::simulate::local::{move_along_m, LocalFlip};
+use crate::tolerance::Tolerances;
 
 /// The start-aware limit `μ∞` for the slow dynamics with constant δ (module docs); `None` when
 /// the inputs are not finite, `δ ≤ 0` or `c1 ≤ 0`.
@@ -24,6 +27,34 @@ pub fn start_aware_mu_inf(beta0: f64, u0: f64, c1: f64, delta: f64) -> Option<f6
     let x = -lambert_w0(-a)?;
     let mu = delta * (x - 1.0);
     mu.is_finite().then_some(mu)
+}
+
+/// The regime number `d = ε_rel · Δ ln(G/c1) / Δ ln λ` (MATH.md §5) as the secant slope over
+/// the predicted path: between `start` (or `thr` when the start is not above it) and the point
+/// of M where `λ = pred` (reached by [`move_along_m`] from `thr`), with c1 for the step `thr.eta`
+/// at both ends: a regime diagnostic from exact evaluations at two points, not a derivative.
+/// `None` when the end point cannot be reached or c1 ≤ 0 at either end.
+pub fn path_d<L: Loss>(
+    loss: &L,
+    start: &LocalFlip,
+    thr: &LocalFlip,
+    pred: f64,
+    max_move_step: f64,
+    tol: &Tolerances,
+) -> Option<f64> {
+    let from = if start.sharpness() > thr.sharpness() {
+        start
+    } else {
+        thr
+    };
+    let m = move_along_m(loss, &thr.point, pred, 1e-8, max_move_step, tol).ok()?;
+    let end = LocalFlip::at(loss, &m.point, thr.eta, tol).ok()?;
+    let ratio = |f: &LocalFlip| (f.c1() > 0.0).then(|| (f.drift_sq() / f.c1()).ln());
+    let dl = end.sharpness().ln() - from.sharpness().ln();
+    let eps = thr.eta * thr.eta * thr.drift_sq() / (8.0 * thr.c1());
+    let d = eps * (ratio(&end)? - ratio(from)?) / dl;
+    // `+ 0.0` turns a −0 (G/c1 constant along M) into 0.
+    (m.converged && d.is_finite()).then_some(d + 0.0)
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ use crate::loss::Loss;
 use crate::manifold::refine::{gradient_scale, refine};
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
 use crate::simulate::local::{ensure_critical, flip_defined, move_along_m, LocalFlip};
-use crate::simulate::slow_dynamics::{along_m, start_aware_mu_inf};
+use crate::simulate::slow_dynamics::{along_m, path_d, start_aware_mu_inf};
 use crate::simulate::Outcome;
 use crate::tolerance::Tolerances;
 use serde::{Deserialize, Serialize};
@@ -218,7 +218,7 @@ pub fn threshold_convergence<L: Loss>(
     run.beta0 = eta * start.sharpness() - 2.0;
     run.beta0_over_eps = run.beta0 / eps_rel;
     run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
-    run.d = path_d(loss, &start, &thr, pred, opts);
+    run.d = path_d(loss, &start, &thr, pred, opts.max_move_step, tol);
     run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
         .map(|mu| (2.0 + mu) / eta);
     simulate(loss, &start, &mut run, opts, observer);
@@ -267,37 +267,6 @@ fn blank_run(
         outcome: Outcome::Inconclusive,
         note: String::new(),
     }
-}
-
-/// `d` as the secant slope over the predicted path (module docs).
-fn path_d<L: Loss>(
-    loss: &L,
-    start: &LocalFlip,
-    thr: &LocalFlip,
-    pred: f64,
-    opts: &ThresholdOptions,
-) -> Option<f64> {
-    let from = if start.sharpness() > thr.sharpness() {
-        start
-    } else {
-        thr
-    };
-    let m = move_along_m(
-        loss,
-        &thr.point,
-        pred,
-        1e-8,
-        opts.max_move_step,
-        &opts.tolerances,
-    )
-    .ok()?;
-    let end = LocalFlip::at(loss, &m.point, thr.eta, &opts.tolerances).ok()?;
-    let ratio = |f: &LocalFlip| (f.c1() > 0.0).then(|| (f.drift_sq() / f.c1()).ln());
-    let dl = end.sharpness().ln() - from.sharpness().ln();
-    let eps = thr.eta * thr.eta * thr.drift_sq() / (8.0 * thr.c1());
-    let d = eps * (ratio(&end)? - ratio(from)?) / dl;
-    // `+ 0.0` turns a −0 (G/c1 constant along M) into 0.
-    (m.converged && d.is_finite()).then_some(d + 0.0)
 }
 
 fn simulate<L: Loss>(
