@@ -10,7 +10,7 @@
 //! | [`drift`] | validation 2: tangent drift `−η p² Π_T g` (§4) |
 //! | [`threshold`] | validation 3: convergence at the threshold, both λ∞ predictions (§5) |
 //! | [`threshold_sweep`] | validation 3 over ε_rel → 0: fitted orders |
-//! | [`slow_dynamics`] | the start-aware λ∞ in closed form (constant δ) |
+//! | [`slow_dynamics`] | start-aware λ∞: closed form (constant δ, Lambert W) and along M; `d` |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
 //!
 //! Validation 4 (Floquet certificate of a stable 2-cycle) is [`cycle::floquet`], used by
