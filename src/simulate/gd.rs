@@ -50,8 +50,9 @@ pub struct SweepObserver<'a> {
 
 impl Observer for SweepObserver<'_> {
     fn progress(&mut self, step: usize, max_steps: usize) {
+        let done = self.index.saturating_mul(max_steps).saturating_add(step);
         self.inner
-            .progress(self.index * max_steps + step, self.runs * max_steps);
+            .progress(done, self.runs.saturating_mul(max_steps));
     }
 }
 
