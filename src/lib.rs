@@ -34,6 +34,7 @@ pub mod loss;
 pub mod manifold;
 pub mod normal_form;
 pub mod report;
+pub mod simulate;
 pub mod spectrum;
 pub mod tolerance;
 

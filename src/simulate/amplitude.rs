@@ -1,0 +1,385 @@
+//! Validation 1 of issue 4: the 2-cycle amplitude where `Π_T g = 0` (MATH.md §3, §5).
+//!
+//! For `β = ηλ − 2` on a sequence toward 0 and `η = (2 + β)/λ`, with `p* = √(|β/c1|)`
+//! (c1 at η* = 2/λ):
+//! - **c1 > 0, β > 0** (stable cycle): GD from `θ* + kick_factor·p*·v` until a period-2 orbit
+//!   is detected ([`GdStop::TwoCycle`], `|θ_{k+1} − θ_{k−1}| ≤ detect_rel · 2β · p*`, i.e. the
+//!   normal amplitude within ≈ `detect_rel` of the cycle's), then Newton on `F∘F − id`
+//!   ([`refine_two_cycle`]); the amplitude `|⟨θ_b − θ_a, v⟩|/2` is compared with `p*` and the
+//!   cycle is certified stable by its Floquet multipliers ([`floquet`], validation 4).
+//! - **c1 < 0, β > 0** (no small cycle): the same GD must leave the ball of radius
+//!   `escape_factor · p*` around θ* (or diverge).
+//! - **c1 < 0, β < 0** (unstable cycle): Newton on `F∘F − id` from `θ* + p*·v`; the cycle
+//!   must exist, have amplitude ≈ p*, and a Floquet modulus > 1.
+//!
+//! The relative error of the amplitude is O(β) (`p² = β/c1 + O(β²)`), so the fitted order of
+//! `rel_error` against `|β|` ([`fit_order`]) should be ≈ 1; it passes when
+//! `order ≥ 1 − order_tol`.
+
+use crate::error::Result;
+use crate::loss::Loss;
+use crate::simulate::cycle::{
+    amplitude_along, floquet, refine_two_cycle, Floquet, FloquetOptions, NewtonOptions, Stability,
+};
+use crate::simulate::gd::{run_gd, GdOptions, GdStop, Observer, SweepObserver, TwoCycleStop};
+use crate::simulate::local::{ensure_critical, flip_defined, LocalFlip};
+use crate::simulate::{fit_order, geometric, rel_error, OrderFit, Outcome};
+use crate::tolerance::Tolerances;
+use nalgebra::DVector;
+use serde::{Deserialize, Serialize};
+
+/// Options of the amplitude sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AmplitudeOptions {
+    /// The magnitudes `|β|` (positive), e.g. `0.08, 0.04, …` (8 points).
+    pub betas: Vec<f64>,
+    /// The kick along v is `kick_factor · p*`.
+    pub kick_factor: f64,
+    /// Neighbourhood radius `escape_factor · p*` around θ*.
+    pub escape_factor: f64,
+    /// Period-2 detection tolerance relative to `2|β|p*`.
+    pub detect_rel: f64,
+    /// GD step budget per β.
+    pub max_steps: usize,
+    /// Newton options.
+    pub newton: NewtonOptions,
+    /// τ of the Floquet certificate.
+    pub unit_tol: f64,
+    /// `Π_T g` counts as zero when `|Π_T g| ≤ drift_rel_tol · max(|g|, λ)`.
+    pub drift_rel_tol: f64,
+    /// A point fails when its amplitude relative error exceeds this.
+    pub max_rel_error: f64,
+    /// The sweep passes when the fitted order is `≥ 1 − order_tol`.
+    pub order_tol: f64,
+    /// Tolerances for the spectrum at θ*.
+    pub tolerances: Tolerances,
+}
+
+impl Default for AmplitudeOptions {
+    fn default() -> Self {
+        AmplitudeOptions {
+            betas: geometric(0.08, 0.5, 8),
+            kick_factor: 0.5,
+            escape_factor: 5.0,
+            detect_rel: 0.05,
+            max_steps: 400_000,
+            newton: NewtonOptions::default(),
+            unit_tol: 1e-9,
+            drift_rel_tol: 1e-8,
+            max_rel_error: 0.5,
+            order_tol: 0.3,
+            tolerances: Tolerances::default(),
+        }
+    }
+}
+
+/// What a point of the sweep tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmplitudeKind {
+    /// c1 > 0, β > 0: a stable 2-cycle of amplitude √(β/c1).
+    StableCycle,
+    /// c1 < 0, β > 0: GD leaves the neighbourhood.
+    Escape,
+    /// c1 < 0, β < 0: an unstable 2-cycle of amplitude √(β/c1).
+    UnstableCycle,
+}
+
+/// One β of the sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmplitudePoint {
+    /// What is tested.
+    pub kind: AmplitudeKind,
+    /// β = ηλ − 2 (signed).
+    pub beta: f64,
+    /// η = (2 + β)/λ.
+    pub eta: f64,
+    /// `p* = √(|β/c1|)`.
+    pub predicted: f64,
+    /// Measured amplitude `|⟨θ_b − θ_a, v⟩|/2` of the refined cycle.
+    pub measured: Option<f64>,
+    /// `|measured − p*|/p*`.
+    pub rel_error: Option<f64>,
+    /// GD steps (0 for the unstable cycle, located by Newton alone).
+    pub gd_steps: usize,
+    /// Why GD stopped.
+    pub gd_stop: Option<GdStop>,
+    /// Newton residual `|F(F(θ_a)) − θ_a|`, when Newton ran.
+    pub newton_residual: Option<f64>,
+    /// Whether Newton converged.
+    pub newton_converged: Option<bool>,
+    /// Floquet multipliers and certificate of the refined cycle.
+    pub floquet: Option<Floquet>,
+    /// Verdict for this β.
+    pub outcome: Outcome,
+    /// Why, in words.
+    pub note: String,
+}
+
+/// The amplitude validation at one point of M.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmplitudeSweep {
+    /// θ*.
+    pub point: Vec<f64>,
+    /// λ at θ*.
+    pub sharpness: f64,
+    /// c1 at η* = 2/λ (0 when undefined: see `note`).
+    pub c1: f64,
+    /// |Π_T g| at θ* (0 when undefined).
+    pub drift_norm: f64,
+    /// dim T at θ*.
+    pub tangent_dim: usize,
+    /// One entry per β (stable cycles or escapes; then unstable cycles when c1 < 0).
+    pub points: Vec<AmplitudePoint>,
+    /// Fitted order of the amplitude relative error in |β| (measured cycles only).
+    pub order: Option<OrderFit>,
+    /// Overall verdict.
+    pub outcome: Outcome,
+    /// Why, in words.
+    pub note: String,
+}
+
+/// Runs validation 1 at θ* (a point of M; errors when it is not critical or A3 fails).
+pub fn amplitude_sweep<L: Loss>(
+    loss: &L,
+    theta_star: &[f64],
+    opts: &AmplitudeOptions,
+    observer: &mut dyn Observer,
+) -> Result<AmplitudeSweep> {
+    let tol = &opts.tolerances;
+    ensure_critical(loss, theta_star, tol)?;
+    let (spec, undefined) = flip_defined(loss, theta_star, tol)?;
+    if let Some(why) = undefined {
+        return Ok(AmplitudeSweep {
+            point: theta_star.to_vec(),
+            sharpness: spec.sharpness(),
+            c1: 0.0,
+            drift_norm: 0.0,
+            tangent_dim: spec.tangent_dim,
+            points: vec![],
+            order: None,
+            outcome: Outcome::Inconclusive,
+            note: why,
+        });
+    }
+    let flip = LocalFlip::at(loss, theta_star, 2.0 / spec.sharpness(), tol)?;
+    let (lam, c1) = (flip.sharpness(), flip.c1());
+    let mut sweep = AmplitudeSweep {
+        point: theta_star.to_vec(),
+        sharpness: lam,
+        c1,
+        drift_norm: flip.coefficients.drift.norm(),
+        tangent_dim: flip.spectrum.tangent_dim,
+        points: vec![],
+        order: None,
+        outcome: Outcome::Inconclusive,
+        note: String::new(),
+    };
+    if !flip.drift_vanishes(opts.drift_rel_tol) {
+        sweep.note = "Π_T g ≠ 0: GD drifts along M, no 2-cycle is predicted here (see the \
+                      tangent-drift and threshold validations)"
+            .into();
+        return Ok(sweep);
+    }
+    let scale = flip.coefficients.c1_scale(2.0 / lam);
+    if c1.abs() <= crate::analyze::C1_ZERO_REL * scale {
+        sweep.note = "c1 = 0 within rounding: the cubic normal form does not decide".into();
+        return Ok(sweep);
+    }
+    let cx = Ctx {
+        theta_star,
+        v: flip.v(),
+        lam,
+        c1,
+        tangent_dim: sweep.tangent_dim,
+        opts,
+    };
+    let runs = if c1 > 0.0 { 1 } else { 2 } * opts.betas.len();
+    for (index, &b) in opts.betas.iter().enumerate() {
+        let mut obs = SweepObserver {
+            inner: &mut *observer,
+            index,
+            runs,
+        };
+        sweep.points.push(gd_point(loss, &cx, b.abs(), &mut obs));
+    }
+    if c1 < 0.0 {
+        for &b in &opts.betas {
+            sweep.points.push(unstable_point(loss, &cx, -b.abs()));
+        }
+    }
+    finish(&mut sweep, opts);
+    Ok(sweep)
+}
+
+/// What every point of one sweep shares.
+struct Ctx<'a> {
+    theta_star: &'a [f64],
+    v: DVector<f64>,
+    lam: f64,
+    c1: f64,
+    tangent_dim: usize,
+    opts: &'a AmplitudeOptions,
+}
+
+impl Ctx<'_> {
+    fn new_point(&self, kind: AmplitudeKind, beta: f64) -> AmplitudePoint {
+        AmplitudePoint {
+            kind,
+            beta,
+            eta: (2.0 + beta) / self.lam,
+            predicted: (beta / self.c1).abs().sqrt(),
+            measured: None,
+            rel_error: None,
+            gd_steps: 0,
+            gd_stop: None,
+            newton_residual: None,
+            newton_converged: None,
+            floquet: None,
+            outcome: Outcome::Inconclusive,
+            note: String::new(),
+        }
+    }
+
+    /// `θ* + s·v`.
+    fn along_v(&self, s: f64) -> Vec<f64> {
+        let v = self.v.iter();
+        self.theta_star
+            .iter()
+            .zip(v)
+            .map(|(t, w)| t + s * w)
+            .collect()
+    }
+}
+
+/// Newton from `start`, then amplitude, error and Floquet certificate into `pt`.
+fn measure_cycle<L: Loss>(
+    loss: &L,
+    cx: &Ctx<'_>,
+    start: &[f64],
+    pt: &mut AmplitudePoint,
+    expected: Stability,
+) {
+    let opts = cx.opts;
+    let c = refine_two_cycle(loss, start, pt.eta, &opts.newton);
+    pt.newton_residual = c.residual;
+    pt.newton_converged = Some(c.converged);
+    if !c.converged || c.separation < 0.2 * pt.predicted {
+        pt.note = if c.converged {
+            "Newton collapsed onto the fixed point θ*: no 2-cycle found".into()
+        } else {
+            "Newton on F∘F did not converge".into()
+        };
+        return;
+    }
+    let amp = amplitude_along(&c.point_a, &c.point_b, cx.v.as_slice());
+    pt.measured = Some(amp);
+    pt.rel_error = rel_error(amp, pt.predicted);
+    let fopts = FloquetOptions {
+        unit_tol: opts.unit_tol,
+        tangent_dim: cx.tangent_dim,
+    };
+    let fl = floquet(loss, &c.point_a, pt.eta, &fopts);
+    let stab = fl.outcome(expected);
+    let err_ok = pt.rel_error.is_some_and(|e| e <= opts.max_rel_error);
+    pt.outcome = stab.and(if err_ok { Outcome::Pass } else { Outcome::Fail });
+    pt.note = format!(
+        "2-cycle refined (|G| = {:.1e}); Floquet: {:?} (expected {expected:?}); amplitude error {}",
+        c.residual.unwrap_or(f64::INFINITY),
+        fl.stability,
+        if err_ok { "within" } else { "beyond" }.to_string() + " max_rel_error"
+    );
+    pt.floquet = Some(fl);
+}
+
+fn gd_point<L: Loss>(
+    loss: &L,
+    cx: &Ctx<'_>,
+    beta: f64,
+    observer: &mut dyn Observer,
+) -> AmplitudePoint {
+    let (opts, stable) = (cx.opts, cx.c1 > 0.0);
+    let kind = if stable {
+        AmplitudeKind::StableCycle
+    } else {
+        AmplitudeKind::Escape
+    };
+    let mut pt = cx.new_point(kind, beta);
+    let ps = pt.predicted;
+    let gd = GdOptions {
+        max_steps: opts.max_steps,
+        grad_tol: 0.0,
+        anchor: Some(cx.theta_star.to_vec()),
+        escape_radius: opts.escape_factor * ps,
+        two_cycle: Some(TwoCycleStop {
+            tol: opts.detect_rel * 2.0 * beta * ps,
+            min_size: 0.5 * ps,
+        }),
+        ..GdOptions::default()
+    };
+    let run = run_gd(
+        loss,
+        &cx.along_v(opts.kick_factor * ps),
+        pt.eta,
+        &gd,
+        observer,
+    );
+    pt.gd_steps = run.steps;
+    pt.gd_stop = Some(run.stop);
+    match (stable, run.stop) {
+        (true, GdStop::TwoCycle) => {
+            measure_cycle(loss, cx, &run.final_point, &mut pt, Stability::Stable)
+        }
+        (true, GdStop::Escaped) => {
+            pt.outcome = Outcome::Fail;
+            pt.note = "GD left the neighbourhood: no stable small 2-cycle although c1 > 0".into();
+        }
+        (false, GdStop::Escaped) => {
+            pt.outcome = Outcome::Pass;
+            pt.note = "GD left the neighbourhood, as predicted for c1 < 0".into();
+        }
+        (false, GdStop::TwoCycle | GdStop::Converged) => {
+            pt.outcome = Outcome::Fail;
+            pt.note = "GD settled near θ* although c1 < 0 predicts no small stable 2-cycle".into();
+        }
+        (_, stop) => {
+            pt.note = format!("GD stopped with {stop:?} before deciding (raise max_steps)");
+        }
+    }
+    pt
+}
+
+fn unstable_point<L: Loss>(loss: &L, cx: &Ctx<'_>, beta: f64) -> AmplitudePoint {
+    let mut pt = cx.new_point(AmplitudeKind::UnstableCycle, beta);
+    let start = cx.along_v(pt.predicted);
+    measure_cycle(loss, cx, &start, &mut pt, Stability::Unstable);
+    pt
+}
+
+fn finish(sweep: &mut AmplitudeSweep, opts: &AmplitudeOptions) {
+    let measured: Vec<(f64, f64)> = sweep
+        .points
+        .iter()
+        .filter_map(|p| p.rel_error.map(|e| (p.beta.abs(), e)))
+        .collect();
+    let (x, e): (Vec<f64>, Vec<f64>) = measured.iter().copied().unzip();
+    sweep.order = fit_order(&x, &e);
+    let points = sweep
+        .points
+        .iter()
+        .fold(Outcome::Pass, |acc, p| acc.and(p.outcome));
+    let order = match sweep.order {
+        Some(f) if f.points >= 3 && f.order >= 1.0 - opts.order_tol => Outcome::Pass,
+        Some(f) if f.points >= 3 => Outcome::Fail,
+        _ => Outcome::Inconclusive,
+    };
+    sweep.outcome = points.and(order);
+    sweep.note = match sweep.order {
+        Some(f) => format!(
+            "amplitude relative error ~ |β|^{:.3} over {} cycles (expected order 1); per-β verdicts combined: {:?}",
+            f.order, f.points, points
+        ),
+        None => format!("fewer than 2 measured cycles; per-β verdicts combined: {points:?}"),
+    };
+}

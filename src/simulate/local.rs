@@ -1,0 +1,194 @@
+//! The flip data at a point of M for a given step η (MATH.md §1, §3, §4), and moving along M
+//! to a point of prescribed sharpness (used by validation 3 to start above the threshold).
+//!
+//! Everything reuses the crate's exact pipeline: [`Spectrum`] of the dense Hessian,
+//! [`FlipCoefficients`] (c1 by the GD formula, `g`, `Π_T g`), and [`refine`] onto M.
+
+use crate::derivatives::third_along;
+use crate::error::{Error, Result};
+use crate::loss::Loss;
+use crate::manifold::refine::{gradient_scale, refine};
+use crate::normal_form::FlipCoefficients;
+use crate::spectrum::{dense_hessian, Spectrum};
+use crate::tolerance::Tolerances;
+use nalgebra::DVector;
+use serde::{Deserialize, Serialize};
+
+/// The flip data at a point of M for the step `eta`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalFlip {
+    /// The point θ (on M).
+    pub point: Vec<f64>,
+    /// The step η used for c1 (c1 is linear in η).
+    pub eta: f64,
+    /// Spectrum of H(θ).
+    pub spectrum: Spectrum,
+    /// c1, g, Π_T g at θ for η.
+    pub coefficients: FlipCoefficients,
+}
+
+impl LocalFlip {
+    /// Computes the spectrum and flip coefficients at `theta` for `eta`. Errors on a non-finite
+    /// Hessian, no positive eigenvalue, or a top eigenvalue that is not simple.
+    pub fn at<L: Loss>(loss: &L, theta: &[f64], eta: f64, tol: &Tolerances) -> Result<Self> {
+        let (h, _) = dense_hessian(loss, theta);
+        let spectrum = Spectrum::of_symmetric(h, &tol.rank)?;
+        if spectrum.normal_dim == 0 {
+            return Err(Error::bad_input(
+                "H has no positive eigenvalue at the point: no flip to simulate",
+                "give a point of M with a positive sharpness",
+            ));
+        }
+        if !spectrum.top_is_simple(&tol.simple) {
+            return Err(Error::bad_input(
+                "the top Hessian eigenvalue is not simple: v and c1 are undefined",
+                "the validations need assumption A3 (spectral gap)",
+            ));
+        }
+        let coefficients = FlipCoefficients::compute(loss, theta, &spectrum, eta);
+        Ok(LocalFlip {
+            point: theta.to_vec(),
+            eta,
+            spectrum,
+            coefficients,
+        })
+    }
+
+    /// Sharpness λ.
+    pub fn sharpness(&self) -> f64 {
+        self.spectrum.sharpness()
+    }
+
+    /// Unit top eigenvector v.
+    pub fn v(&self) -> DVector<f64> {
+        self.spectrum.top_eigvec()
+    }
+
+    /// c1 (GD formula) for `self.eta`.
+    pub fn c1(&self) -> f64 {
+        self.coefficients.c1_gd
+    }
+
+    /// `G = |Π_T g|²`.
+    pub fn drift_sq(&self) -> f64 {
+        self.coefficients.drift.norm_squared()
+    }
+
+    /// Whether `|Π_T g| ≤ rel · max(|g|, λ)` (the drift vanishes within tolerance).
+    pub fn drift_vanishes(&self, rel: f64) -> bool {
+        let scale = self.coefficients.g.norm().max(self.sharpness());
+        self.coefficients.drift.norm() <= rel * scale
+    }
+}
+
+/// The spectrum at θ and, when the flip data are undefined there (no positive eigenvalue, or a
+/// top eigenvalue that is not simple: assumption A3), the reason. Validations turn that reason
+/// into an `inconclusive` result; only a non-finite Hessian is an error.
+pub fn flip_defined<L: Loss>(
+    loss: &L,
+    theta: &[f64],
+    tol: &Tolerances,
+) -> Result<(Spectrum, Option<String>)> {
+    let (h, _) = dense_hessian(loss, theta);
+    let spectrum = Spectrum::of_symmetric(h, &tol.rank)?;
+    let why = if spectrum.normal_dim == 0 {
+        Some("H has no positive eigenvalue: no flip, nothing to simulate".to_string())
+    } else if !spectrum.top_is_simple(&tol.simple) {
+        Some("the top eigenvalue is not simple (A3 fails): v and c1 are undefined".to_string())
+    } else {
+        None
+    };
+    Ok((spectrum, why))
+}
+
+/// Errors with [`Error::NotCritical`] unless `|∇L(θ)|` is within the critical-point tolerance
+/// (validations start from a point of M: refine it first).
+pub fn ensure_critical<L: Loss>(loss: &L, theta: &[f64], tol: &Tolerances) -> Result<()> {
+    let grad_norm = crate::derivatives::gradient(loss, theta).norm();
+    let (h, _) = dense_hessian(loss, theta);
+    let tolerance = tol.critical.threshold(gradient_scale(h.amax(), theta));
+    if grad_norm.is_finite() && grad_norm <= tolerance {
+        Ok(())
+    } else {
+        Err(Error::NotCritical {
+            grad_norm,
+            tolerance,
+        })
+    }
+}
+
+/// The result of [`move_along_m`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveAlongM {
+    /// The point reached (refined onto M).
+    pub point: Vec<f64>,
+    /// Its sharpness.
+    pub sharpness: f64,
+    /// Whether `|λ − target| ≤ rel_tol · target`.
+    pub converged: bool,
+    /// Iterations used.
+    pub iterations: usize,
+}
+
+/// Moves from `start` (on M) along M until `λ = target`: each iteration steps along
+/// `Π_T ∇λ = Π_T g` by `(target − λ)/|Π_T g|` (first order), capped at `max_step`, and
+/// re-projects onto M with [`refine`]. Errors only when refinement fails; a target that cannot
+/// be reached (vanishing drift, iteration limit) returns `converged: false`.
+pub fn move_along_m<L: Loss>(
+    loss: &L,
+    start: &[f64],
+    target: f64,
+    rel_tol: f64,
+    max_step: f64,
+    tol: &Tolerances,
+) -> Result<MoveAlongM> {
+    let mut theta = start.to_vec();
+    for it in 0..=40 {
+        let (h, _) = dense_hessian(loss, &theta);
+        let spec = Spectrum::of_symmetric(h, &tol.rank)?;
+        let lam = spec.sharpness();
+        let done = (lam - target).abs() <= rel_tol * target.abs();
+        let drift = spec.project_tangent(&third_along(loss, &theta, spec.top_eigvec().as_slice()));
+        let dn2 = drift.norm_squared();
+        if done || it == 40 || dn2 <= 1e-300 || !dn2.is_finite() {
+            return Ok(MoveAlongM {
+                point: theta,
+                sharpness: lam,
+                converged: done,
+                iterations: it,
+            });
+        }
+        let mut step = drift * ((target - lam) / dn2);
+        let len = step.norm();
+        if len > max_step {
+            step *= max_step / len;
+        }
+        let cand: Vec<f64> = theta.iter().zip(step.iter()).map(|(t, s)| t + s).collect();
+        theta = refine(loss, &cand, tol, 200)?.point;
+    }
+    unreachable!("the loop returns at it == 40")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loss::catalog::link::Link;
+    use crate::loss::catalog::product::Product;
+
+    #[test]
+    fn product_sharpness_is_reached_along_m() {
+        // (xy − 1)²/2: λ = x² + y² on M = {xy = 1}; from (1.2, 1/1.2) up to λ = 2.5.
+        let p = Product {
+            depth: 2,
+            link: Link::Squared { t: 1.0 },
+        };
+        let tol = Tolerances::default();
+        let m = move_along_m(&p, &[1.2, 1.0 / 1.2], 2.5, 1e-12, 0.2, &tol).unwrap();
+        assert!(m.converged, "{m:?}");
+        let (x, y) = (m.point[0], m.point[1]);
+        assert!((x * y - 1.0).abs() < 1e-12 && (x * x + y * y - 2.5).abs() < 1e-10);
+        let f = LocalFlip::at(&p, &m.point, 2.0 / 2.5, &tol).unwrap();
+        assert!((f.c1() - 32.0 / 2.5f64.powi(3)).abs() < 1e-9);
+        assert!(!f.drift_vanishes(1e-8));
+    }
+}

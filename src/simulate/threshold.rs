@@ -1,0 +1,383 @@
+//! Validation 3 of issue 4: convergence of GD at the EoS threshold and the limiting sharpness
+//! (MATH.md §5).
+//!
+//! Given a *threshold point* θ_thr ∈ M, the step is `η = 2/λ(θ_thr)`, so θ_thr is the point of
+//! M where λ = 2/η and `G = |Π_T g|²`, `c1` (for this η) are taken there. The run starts at
+//! θ_thr (`beta0_over_eps = 0`) or at the point θ0 of M reached by moving along `+Π_T g`
+//! (increasing sharpness) and re-projecting ([`move_along_m`]) until `β0 = ηλ(θ0) − 2 =
+//! beta0_over_eps · ε_rel`; plus a kick along the top eigenvector `v0` at θ0 of size
+//! `kick_rel · √((β0 + δ)/c1)` (the shifted branch's amplitude at the start). GD runs until
+//! `|∇L| ≤ grad_tol · λ·max(1, |θ0|)` (the distance-to-M proxy) or `max_steps`.
+//!
+//! Predictions, beside the regime numbers `ε_rel = η²G/(8c1)`, `β0/ε_rel` and `d`:
+//! - first order: `lambda_inf_pred = 2/η − ηG/(4c1)`;
+//! - start-aware: with `u = p²`, `μ = ηλ − 2`, `δ = η²G/(4c1)` **taken constant** (its value
+//!   at θ_thr), `du/dμ = (u − μ/c1)/δ` integrates to `u = (μ + δ)/c1 + K e^{μ/δ}`; from
+//!   `(β0, u0 = kick²)` the first zero below β0 is `μ∞ = δ(x − 1)`, `x = −W₀(−a)`,
+//!   `a = (β0/δ + 1 − c1u0/δ)·e^{−(β0/δ + 1)}` ([`start_aware_mu_inf`], Lambert W by
+//!   [`lambert_w0`](crate::simulate::lambert::lambert_w0)); `λ∞ = (2 + μ∞)/η`;
+//! - start-aware along M: the same equation with δ(μ) and c1(μ) taken at the points of M of
+//!   sharpness `(2 + μ)/η`, integrated numerically ([`along_m::mu_inf`]); this is the one that
+//!   applies when `d` is not small.
+//! - `d = ε_rel · Δ ln(G/c1) / Δ ln λ`: the secant slope over the predicted path, between the
+//!   start (θ_thr when β0 = 0) and the point of M where `λ = lambda_inf_pred`, with c1 for the
+//!   run's η at both ends (a regime diagnostic from two exact evaluations, not a derivative).
+//!
+//! Errors are stated in units of the predicted gap `2/η − lambda_inf_pred` (`*_gap_error`,
+//! O(ε_rel) when the first-order theory applies) and relative to 2/η (`*_rel_error`). The first
+//! order regime is `β0/ε_rel ≥ regime_beta0_over_eps` and `|d| ≤ regime_d`; outside it a
+//! mismatch is expected and reported as such (it does not fail the run). The constant-δ
+//! start-aware prediction is held to `gap_error_tol` when `|d| ≤ regime_d`, the along-M one
+//! when `ε_rel ≤ regime_eps_along_m`. Escapes fail the run only from starts within
+//! `max_close_beta0` of the threshold (the theorem is local).
+
+use crate::error::Result;
+use crate::loss::Loss;
+use crate::manifold::refine::{gradient_scale, refine};
+use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
+use crate::simulate::local::{ensure_critical, flip_defined, move_along_m, LocalFlip};
+use crate::simulate::slow_dynamics::{along_m, path_d, start_aware_mu_inf};
+use crate::simulate::Outcome;
+use crate::tolerance::Tolerances;
+use serde::{Deserialize, Serialize};
+
+/// Options of the threshold validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThresholdOptions {
+    /// Start at `β0 = beta0_over_eps · ε_rel` above the threshold (0: at θ_thr).
+    pub beta0_over_eps: f64,
+    /// Kick along v0 relative to `√((β0 + δ)/c1)`.
+    pub kick_rel: f64,
+    /// GD step budget.
+    pub max_steps: usize,
+    /// Converged when `|∇L| ≤ grad_tol · λ·max(1, |θ0|)`.
+    pub grad_tol: f64,
+    /// Escaped beyond `escape_rel · max(1, |θ0|)` from the start.
+    pub escape_rel: f64,
+    /// Final sharpness must be `≤ (2/η)(1 + sharpness_tol)`.
+    pub sharpness_tol: f64,
+    /// First-order regime: `β0/ε_rel ≥ regime_beta0_over_eps` ...
+    pub regime_beta0_over_eps: f64,
+    /// ... and `|d| ≤ regime_d`.
+    pub regime_d: f64,
+    /// The along-M start-aware prediction is held to `gap_error_tol` when
+    /// `ε_rel ≤ regime_eps_along_m` (it is itself a slow-manifold reduction, first order in ε).
+    pub regime_eps_along_m: f64,
+    /// In the regime, a prediction passes when its gap error is `≤ gap_error_tol`.
+    pub gap_error_tol: f64,
+    /// A sweep's fitted order passes when `≥ 1 − order_tol`.
+    pub order_tol: f64,
+    /// An escape fails the run only when `β0 ≤ max_close_beta0` (the theorem is local: from
+    /// farther above the threshold an escape is `inconclusive`).
+    pub max_close_beta0: f64,
+    /// Record a trace sample (with sharpness) every `sample_every` steps (0: none).
+    pub sample_every: usize,
+    /// Step cap when moving along M.
+    pub max_move_step: f64,
+    /// Tolerances (spectrum, refinement).
+    pub tolerances: Tolerances,
+}
+
+impl Default for ThresholdOptions {
+    fn default() -> Self {
+        ThresholdOptions {
+            beta0_over_eps: 20.0,
+            kick_rel: 0.1,
+            max_steps: 2_000_000,
+            grad_tol: 1e-11,
+            escape_rel: 10.0,
+            sharpness_tol: 1e-9,
+            regime_beta0_over_eps: 10.0,
+            regime_d: 0.1,
+            regime_eps_along_m: 0.02,
+            gap_error_tol: 0.25,
+            order_tol: 0.3,
+            max_close_beta0: 0.2,
+            sample_every: 0,
+            max_move_step: 0.25,
+            tolerances: Tolerances::default(),
+        }
+    }
+}
+
+/// One run of the threshold validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdRun {
+    /// η = 2/λ(θ_thr) (0 when λ ≤ 0).
+    pub eta: f64,
+    /// θ_thr.
+    pub threshold_point: Vec<f64>,
+    /// θ0 ∈ M (before the kick).
+    pub start_point: Vec<f64>,
+    /// λ(θ0).
+    pub start_sharpness: f64,
+    /// β0 = ηλ(θ0) − 2.
+    pub beta0: f64,
+    /// The kick along v0.
+    pub kick: f64,
+    /// c1 at θ_thr for η (0 when undefined: see `note`).
+    pub c1: f64,
+    /// G = |Π_T g|² at θ_thr.
+    pub drift_sq: f64,
+    /// ε_rel = η²G/(8c1) (0 when not finite, i.e. c1 = 0).
+    pub eps_rel: f64,
+    /// β0/ε_rel.
+    pub beta0_over_eps: f64,
+    /// d (module docs), when the end point of the path could be reached on M.
+    pub d: Option<f64>,
+    /// GD steps.
+    pub steps: usize,
+    /// Why GD stopped.
+    pub stop: GdStop,
+    /// The last iterate.
+    pub final_point: Vec<f64>,
+    /// |∇L| there (distance-to-M proxy; None before the run or when not finite).
+    pub final_grad_norm: Option<f64>,
+    /// Distance from the last iterate to M: how far [`refine`] moves it (None unless converged
+    /// and the refinement succeeds).
+    pub distance_to_m: Option<f64>,
+    /// λ at the last iterate.
+    pub final_sharpness: Option<f64>,
+    /// Sampled trace of loss, |∇L| and sharpness (empty unless `sample_every > 0`).
+    pub trace: Vec<TraceSample>,
+    /// 2/η.
+    pub threshold_sharpness: f64,
+    /// First-order `lambda_inf_pred`.
+    pub lambda_inf_pred: Option<f64>,
+    /// Start-aware `λ∞` (constant δ, closed form).
+    pub lambda_inf_start_aware: Option<f64>,
+    /// Start-aware `λ∞` integrated with δ(μ), c1(μ) along M ([`along_m::mu_inf`]).
+    pub lambda_inf_along_m: Option<f64>,
+    /// `|λ∞ − λ_along_m| / (2/η − lambda_inf_pred)`.
+    pub along_m_gap_error: Option<f64>,
+    /// `|λ∞ − lambda_inf_pred| / (2/η − lambda_inf_pred)`.
+    pub first_order_gap_error: Option<f64>,
+    /// `|λ∞ − λ_start_aware| / (2/η − lambda_inf_pred)`.
+    pub start_aware_gap_error: Option<f64>,
+    /// `|λ∞ − lambda_inf_pred| / (2/η)`.
+    pub first_order_rel_error: Option<f64>,
+    /// `|λ∞ − λ_start_aware| / (2/η)`.
+    pub start_aware_rel_error: Option<f64>,
+    /// Whether the first-order regime holds.
+    pub in_first_order_regime: bool,
+    /// Verdict.
+    pub outcome: Outcome,
+    /// Why, in words (states the regime).
+    pub note: String,
+}
+
+/// Runs validation 3 from the threshold point `theta_thr` (a point of M with c1 > 0 and
+/// `Π_T g ≠ 0`; otherwise the run is `inconclusive` with the reason).
+pub fn threshold_convergence<L: Loss>(
+    loss: &L,
+    theta_thr: &[f64],
+    opts: &ThresholdOptions,
+    observer: &mut dyn Observer,
+) -> Result<ThresholdRun> {
+    let tol = &opts.tolerances;
+    ensure_critical(loss, theta_thr, tol)?;
+    let (spec, undefined) = flip_defined(loss, theta_thr, tol)?;
+    if let Some(why) = undefined {
+        let lam = spec.sharpness();
+        let eta = if lam > 0.0 { 2.0 / lam } else { 0.0 };
+        let mut run = blank_run(theta_thr, eta, lam, 0.0, 0.0, 0.0);
+        run.note = why;
+        return Ok(run);
+    }
+    let eta = 2.0 / spec.sharpness();
+    let thr = LocalFlip::at(loss, theta_thr, eta, tol)?;
+    let (c1, g2) = (thr.c1(), thr.drift_sq());
+    let eps_rel = Some(eta * eta * g2 / (8.0 * c1))
+        .filter(|e| e.is_finite())
+        .unwrap_or(0.0);
+    let delta = 2.0 * eps_rel;
+    let mut run = blank_run(theta_thr, eta, thr.sharpness(), c1, g2, eps_rel);
+    if !(c1 > 0.0 && eps_rel > 0.0 && eps_rel.is_finite()) {
+        run.note = "needs c1 > 0 and Π_T g ≠ 0 at the threshold point (A4, A5)".into();
+        return Ok(run);
+    }
+    let pred = 2.0 / eta - eta * g2 / (4.0 * c1);
+    run.lambda_inf_pred = Some(pred);
+    let mut start = thr.clone();
+    if opts.beta0_over_eps > 0.0 {
+        let target = (2.0 + opts.beta0_over_eps * eps_rel) / eta;
+        // A failed move along M is a result (inconclusive), not an error.
+        let moved = move_along_m(loss, theta_thr, target, 1e-10, opts.max_move_step, tol)
+            .ok()
+            .filter(|m| m.converged)
+            .and_then(|m| LocalFlip::at(loss, &m.point, eta, tol).ok());
+        let Some(s) = moved else {
+            run.note = format!("could not reach a point of M with λ = {target:.6e} (A3 there)");
+            return Ok(run);
+        };
+        start = s;
+    }
+    run.start_point = start.point.clone();
+    run.start_sharpness = start.sharpness();
+    run.beta0 = eta * start.sharpness() - 2.0;
+    run.beta0_over_eps = run.beta0 / eps_rel;
+    run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
+    run.d = path_d(loss, &start, &thr, pred, opts.max_move_step, tol);
+    run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
+        .map(|mu| (2.0 + mu) / eta);
+    simulate(loss, &start, &mut run, opts, observer);
+    judge(&mut run, delta, opts);
+    Ok(run)
+}
+
+/// A run with the threshold data filled in and nothing simulated yet.
+fn blank_run(
+    theta_thr: &[f64],
+    eta: f64,
+    sharpness: f64,
+    c1: f64,
+    drift_sq: f64,
+    eps_rel: f64,
+) -> ThresholdRun {
+    ThresholdRun {
+        eta,
+        threshold_point: theta_thr.to_vec(),
+        start_point: theta_thr.to_vec(),
+        start_sharpness: sharpness,
+        beta0: 0.0,
+        kick: 0.0,
+        c1,
+        drift_sq,
+        eps_rel,
+        beta0_over_eps: 0.0,
+        d: None,
+        steps: 0,
+        stop: GdStop::MaxSteps,
+        final_point: theta_thr.to_vec(),
+        final_grad_norm: None,
+        distance_to_m: None,
+        trace: vec![],
+        final_sharpness: None,
+        threshold_sharpness: if eta > 0.0 { 2.0 / eta } else { sharpness },
+        lambda_inf_pred: None,
+        lambda_inf_start_aware: None,
+        lambda_inf_along_m: None,
+        along_m_gap_error: None,
+        first_order_gap_error: None,
+        start_aware_gap_error: None,
+        first_order_rel_error: None,
+        start_aware_rel_error: None,
+        in_first_order_regime: false,
+        outcome: Outcome::Inconclusive,
+        note: String::new(),
+    }
+}
+
+fn simulate<L: Loss>(
+    loss: &L,
+    start: &LocalFlip,
+    run: &mut ThresholdRun,
+    opts: &ThresholdOptions,
+    observer: &mut dyn Observer,
+) {
+    let x0: Vec<f64> = start
+        .point
+        .iter()
+        .zip(start.v().iter())
+        .map(|(t, w)| t + run.kick * w)
+        .collect();
+    let scale = gradient_scale(start.sharpness(), &start.point);
+    let gd = GdOptions {
+        max_steps: opts.max_steps,
+        grad_tol: opts.grad_tol * scale,
+        escape_radius: opts.escape_rel * scale / start.sharpness(),
+        sample_every: opts.sample_every,
+        sample_sharpness: true,
+        ..GdOptions::default()
+    };
+    let r = run_gd(loss, &x0, run.eta, &gd, observer);
+    run.steps = r.steps;
+    run.stop = r.stop;
+    run.final_grad_norm = r.final_grad_norm;
+    run.final_sharpness = if r.escaped {
+        None
+    } else {
+        sharpness_at(loss, &r.final_point)
+    };
+    if r.stop == GdStop::Converged {
+        run.distance_to_m = refine(loss, &r.final_point, &opts.tolerances, 200)
+            .ok()
+            .map(|x| x.moved);
+    }
+    run.final_point = r.final_point;
+    run.trace = r.trace;
+}
+
+fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
+    let top = 2.0 / run.eta;
+    let u0 = run.kick * run.kick;
+    run.lambda_inf_start_aware =
+        start_aware_mu_inf(run.beta0, u0, run.c1, delta).map(|mu| (2.0 + mu) / run.eta);
+    run.in_first_order_regime = run.beta0_over_eps >= opts.regime_beta0_over_eps
+        && run.d.is_some_and(|d| d.abs() <= opts.regime_d);
+    let conv = match (run.stop, run.final_sharpness) {
+        (GdStop::Converged, Some(l)) if l <= top * (1.0 + opts.sharpness_tol) => Outcome::Pass,
+        (GdStop::Converged, _) => Outcome::Fail,
+        (GdStop::Escaped, _) if run.beta0 <= opts.max_close_beta0 => Outcome::Fail,
+        _ => Outcome::Inconclusive,
+    };
+    let Some(lam) = run
+        .final_sharpness
+        .filter(|_| run.stop == GdStop::Converged)
+    else {
+        run.outcome = conv;
+        run.note = format!("GD stopped with {:?} after {} steps", run.stop, run.steps);
+        return;
+    };
+    let pred = run.lambda_inf_pred.unwrap_or(f64::NAN);
+    let gap = top - pred;
+    let fin = |x: f64| x.is_finite().then_some(x);
+    run.first_order_gap_error = fin((lam - pred).abs() / gap);
+    run.first_order_rel_error = fin((lam - pred).abs() / top);
+    if let Some(sa) = run.lambda_inf_start_aware {
+        run.start_aware_gap_error = fin((lam - sa).abs() / gap);
+        run.start_aware_rel_error = fin((lam - sa).abs() / top);
+    }
+    if let Some(sa) = run.lambda_inf_along_m {
+        run.along_m_gap_error = fin((lam - sa).abs() / gap);
+    }
+    let ok = |e: Option<f64>| match e {
+        Some(e) if e <= opts.gap_error_tol => Outcome::Pass,
+        _ => Outcome::Fail,
+    };
+    let small_d = run.d.is_some_and(|d| d.abs() <= opts.regime_d);
+    let mut outcome = conv;
+    if run.in_first_order_regime {
+        outcome = outcome.and(ok(run.first_order_gap_error));
+    }
+    if small_d {
+        outcome = outcome.and(ok(run.start_aware_gap_error));
+    }
+    let along_m_held = run.eps_rel <= opts.regime_eps_along_m && run.lambda_inf_along_m.is_some();
+    if along_m_held {
+        outcome = outcome.and(ok(run.along_m_gap_error));
+    }
+    run.outcome = outcome;
+    run.note = format!(
+        "converged in {} steps to λ∞ = {lam:.9e} ≤ 2/η = {top:.9e}: {}; ε_rel = {:.3e}, β0/ε_rel = {:.2}, d = {}; {}; {}",
+        run.steps,
+        if conv == Outcome::Pass { "below threshold" } else { "ABOVE threshold" },
+        run.eps_rel,
+        run.beta0_over_eps,
+        run.d.map_or("unknown".into(), |d| format!("{d:.3e}")),
+        if run.in_first_order_regime {
+            "first-order regime: both predictions are held to gap_error_tol"
+        } else if small_d {
+            "outside the first-order regime (β0/ε_rel small): a first-order mismatch is expected; \
+             the start-aware prediction is held to gap_error_tol"
+        } else {
+            "outside the regime (d not small or unknown): mismatches of both predictions are expected"
+        },
+        if along_m_held {
+            "the along-M start-aware prediction is held to gap_error_tol"
+        } else {
+            "the along-M start-aware prediction is reported only (ε_rel too large or not computable)"
+        }
+    );
+}
