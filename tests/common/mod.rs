@@ -3,8 +3,8 @@
 
 use eosflip::analyze::{analyze, AnalyzeOptions};
 use eosflip::loss::catalog::{self, CatalogInstance};
-use eosflip::report::{Analysis, LossInfo};
 use eosflip::loss::{c, Scalar};
+use eosflip::report::{Analysis, LossInfo};
 use eosflip::Loss;
 use std::collections::BTreeMap;
 
