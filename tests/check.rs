@@ -37,7 +37,11 @@ fn negative_cases_fail_the_right_hypothesis_only() {
     let cases = embedded_cases().unwrap();
     let verdicts = |name: &str| -> Vec<Outcome> {
         let case = cases.iter().find(|c| c.name == name).unwrap();
-        let r = run_case(case, &CheckOptions::default());
+        let r = run_case(
+            case,
+            &CheckOptions::default(),
+            &mut eosflip::simulate::gd::NoObserver,
+        );
         assert!(
             r.met,
             "{name}: {:?}",

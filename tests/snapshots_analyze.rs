@@ -6,6 +6,7 @@
 //! - quartic1d (k2 = k3 = k4 = 1): λ = 1, η* = 2, g = 1, L4 = 1, c1 = (2/6)(3 − 1) = 2/3;
 //! - double_well: λ = 2, η* = 1, g = 6, L4 = 6, gᵀH⁺g = 18, c1 = 8;
 //! - separable (k2 = (2, 1), k3 = (1, 0), k4 = (1, 0)): λ = 2, v = e_x, c1 = 1/12, gap 1;
+//! - tilted (κ = 0.3, q = −1, y = 3): λ = 1.9, c1 = −η*q/6 = 1/5.7, |Π_T g| = κ;
 //! - product (squared, t = 1) at (2, 1/2): s = 4.25, λ = s, c1 = 32/s³,
 //!   Π_T g = 2(x² − y²)/s·(x, −y), λ∞ = λ − η*|Π_T g|²/(4 c1);
 //! - factorization (3×2, r = 1): eigenvalues S, A², B², B², 0 with A = |u0|, B = |v0|,
@@ -81,6 +82,12 @@ fn check_closed_form(name: &str, v: &Value) {
             assert_rel(f(v, "sharpness"), 2.0, 1e-15, 0.0, "λ");
             assert_rel(c1, 1.0 / 12.0, 1e-14, 0.0, "c1");
             assert_rel(f(v, "spectral_gap"), 1.0, 1e-15, 0.0, "gap");
+        }
+        "tilted" => {
+            // κ = 0.3, q = −1 at (0, 3): λ = 1 + κy = 1.9, c1 = −η*q/6, |Π_T g| = κ.
+            assert_rel(f(v, "sharpness"), 1.9, 1e-15, 0.0, "λ");
+            assert_rel(c1, (2.0 / 1.9) / 6.0, 1e-14, 0.0, "c1");
+            assert_rel(f(v, "drift_norm"), 0.3, 1e-14, 0.0, "|Π_T g|");
         }
         "product" => {
             let s = 4.25;

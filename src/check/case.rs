@@ -11,14 +11,19 @@
 //! [point]
 //! at = [1.0]                           # default: the entry's default point
 //! refine = false                       # refine onto M first
+//! [options.amplitude]                  # optional: options of each validation
+//! betas = [0.04, 0.02, 0.01]
 //! [expect]
 //! A1 = "holds"                         # holds | fails | inconclusive, for A1..A5
 //! supercritical = true
 //! c1 = { value = 8.0, rel = 1e-12 }    # also: sharpness, drift_norm
+//! validations = { amplitude = "pass" } # pass | fail | inconclusive
 //! ```
 
+use super::validations::ValidationOptions;
 use crate::assumptions::Outcome;
 use crate::error::{Error, Result};
+use crate::simulate::Outcome as SimOutcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -41,6 +46,10 @@ pub struct CaseFile {
     /// Validations by simulation to run.
     #[serde(default)]
     pub validations: Vec<String>,
+    /// Options of the validations (`[options.amplitude]`, `[options.drift]`,
+    /// `[options.convergence]`, `options.sweep_points`).
+    #[serde(default)]
+    pub options: ValidationOptions,
     /// Expected results.
     #[serde(default)]
     pub expect: Expectations,
@@ -110,6 +119,9 @@ pub struct Expectations {
     /// |Π_T g| value.
     #[serde(default)]
     pub drift_norm: Option<ValueExpect>,
+    /// Expected outcome of each validation (`pass` | `fail` | `inconclusive`).
+    #[serde(default)]
+    pub validations: BTreeMap<String, SimOutcome>,
 }
 
 impl Expectations {
@@ -195,6 +207,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "refine_from_start.toml",
     "repeated_top_eigenvalue.toml",
     "song_yun_logcosh.toml",
+    "tilted_clean_regime.toml",
     "zhu_minimalist_balanced.toml",
     "zhu_minimalist_unbalanced.toml",
 );

@@ -1,6 +1,7 @@
 //! Comparison of a case's results with the expectations of its case file.
 
 use super::case::{Expectations, ValueExpect};
+use super::validations::ValidationReport;
 use crate::assumptions::CheckResult;
 use crate::report::Analysis;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,26 @@ fn value(what: &str, e: &ValueExpect, got: Option<f64>) -> ExpectationResult {
         got: got.map_or("undefined".into(), |g| format!("{g}")),
         met,
     }
+}
+
+/// Compares the validations that ran with their expected outcomes.
+pub fn compare_validations(
+    exp: &Expectations,
+    reports: &[ValidationReport],
+) -> Vec<ExpectationResult> {
+    let name = |o: crate::simulate::Outcome| format!("{o:?}").to_lowercase();
+    exp.validations
+        .iter()
+        .filter_map(|(v, want)| {
+            let r = reports.iter().find(|r| &r.name == v)?;
+            Some(ExpectationResult {
+                what: format!("validation {v}"),
+                expected: name(*want),
+                got: name(r.outcome),
+                met: r.outcome == *want,
+            })
+        })
+        .collect()
 }
 
 /// Compares the verdicts (restricted to `only`, if given) and values with the expectations.

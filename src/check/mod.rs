@@ -5,6 +5,7 @@
 pub mod case;
 pub mod expect;
 pub mod run;
+pub mod validations;
 
 pub use case::{embedded_cases, CaseFile};
 pub use run::{run_case, CaseReport, CheckOptions};

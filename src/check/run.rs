@@ -1,12 +1,14 @@
 //! Running one case: build the loss, analyse, check A1–A5, validate, compare expectations.
 
 use super::case::CaseFile;
-use super::expect::{compare, ExpectationResult};
+use super::expect::{compare, compare_validations, ExpectationResult};
+use super::validations::{run_validation, ValidationReport};
 use crate::analyze::{analyze, AnalyzeOptions};
 use crate::assumptions::{check_all, CheckResult};
 use crate::loss::catalog;
 use crate::loss::Loss;
 use crate::report::{Analysis, LossInfo};
+use crate::simulate::gd::Observer;
 use crate::tolerance::Tolerances;
 use serde::{Deserialize, Serialize};
 
@@ -36,14 +38,16 @@ pub struct CaseReport {
     pub error: Option<String>,
     /// Hypothesis checks.
     pub checks: Vec<CheckResult>,
+    /// Validations by simulation (empty with `--no-validate`).
+    pub validations: Vec<ValidationReport>,
     /// Expectations of the case file and whether they were met.
     pub expectations: Vec<ExpectationResult>,
     /// Every expectation met (and no error).
     pub met: bool,
 }
 
-/// Runs `case`.
-pub fn run_case(case: &CaseFile, opts: &CheckOptions) -> CaseReport {
+/// Runs `case`; `observer` receives the progress of the simulations.
+pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observer) -> CaseReport {
     let tol = Tolerances::default();
     let mut report = CaseReport {
         name: case.name.clone(),
@@ -51,6 +55,7 @@ pub fn run_case(case: &CaseFile, opts: &CheckOptions) -> CaseReport {
         analysis: None,
         error: None,
         checks: Vec::new(),
+        validations: Vec::new(),
         expectations: Vec::new(),
         met: false,
     };
@@ -95,6 +100,14 @@ pub fn run_case(case: &CaseFile, opts: &CheckOptions) -> CaseReport {
     let mut expectations = compare(&case.expect, &checks, Some(&a));
     if !opts.only.is_empty() {
         expectations.retain(|e| !e.what.starts_with('A') || opts.only.contains(&e.what));
+    }
+    if opts.validate {
+        report.validations = case
+            .validations
+            .iter()
+            .map(|v| run_validation(v, &inst.loss, &a.point, &case.options, observer))
+            .collect();
+        expectations.extend(compare_validations(&case.expect, &report.validations));
     }
     report.met = expectations.iter().all(|e| e.met);
     report.checks = checks;

@@ -54,12 +54,21 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let cases = load(args)?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let mut reports = Vec::with_capacity(cases.len());
+    let n = cases.len();
     for (i, case) in cases.iter().enumerate() {
-        if show {
-            eprint!("\r\x1b[2K[{:>2}/{}] {}", i + 1, cases.len(), case.name);
-            let _ = std::io::stderr().flush();
-        }
-        reports.push(run_case(case, &opts));
+        let mut progress = |step: usize, max: usize| {
+            if show {
+                let pct = if max == 0 {
+                    100
+                } else {
+                    (100 * step.min(max)) / max
+                };
+                eprint!("\r\x1b[2K[{:>2}/{n}] {:<28} {pct:>3}%", i + 1, case.name);
+                let _ = std::io::stderr().flush();
+            }
+        };
+        progress(0, 1);
+        reports.push(run_case(case, &opts, &mut progress));
     }
     if show {
         eprint!("\r\x1b[2K");
@@ -130,6 +139,15 @@ fn table(reports: &[CaseReport], opts: &CheckOptions) -> String {
         let _ = writeln!(s, " {c1:>14}  {met}/{} {status}", r.expectations.len());
         if let Some(e) = &r.error {
             let _ = writeln!(s, "    error: {}", e.lines().next().unwrap_or(""));
+        }
+        for v in &r.validations {
+            let _ = writeln!(
+                s,
+                "    {:<11} {:<12} {}",
+                v.name,
+                format!("{:?}", v.outcome).to_lowercase(),
+                v.summary
+            );
         }
         for e in r.expectations.iter().filter(|e| !e.met) {
             let _ = writeln!(

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::loss::{Loss, Scalar};
 use factorization::Factorization;
 use link::Link;
-use one_dim::{DoubleWell, Quartic1d, Separable};
+use one_dim::{DoubleWell, Quartic1d, Separable, Tilted};
 use params::{ParamReader, ParamSpec};
 use polynomial::Polynomial;
 use product::Product;
@@ -65,6 +65,17 @@ pub const ENTRIES: &[EntrySpec] = &[
         default_point: "theta = 0",
     },
     EntrySpec {
+        name: "tilted",
+        formula: "L(x, y) = (1 + kappa*y) x^2/2 + q x^4/24",
+        params: &[
+            ParamSpec { name: "kappa", default: "0.3", doc: "slope of the sharpness along M, != 0" },
+            ParamSpec { name: "q", default: "-1", doc: "quartic coefficient, < 0 (c1 = -eta q/6 > 0)" },
+            ParamSpec { name: "y", default: "3", doc: "y of the default point (0, y); 1 + kappa*y > 0" },
+        ],
+        minimizers: "M = {x = 0, 1 + kappa*y > 0}, dimension 1; sharpness 1 + kappa*y along M",
+        default_point: "(0, y)",
+    },
+    EntrySpec {
         name: "product",
         formula: "L(x) = l(x1*...*xD)",
         params: &[
@@ -115,6 +126,8 @@ pub enum CatalogLoss {
     DoubleWell(DoubleWell),
     /// `separable`.
     Separable(Separable),
+    /// `tilted`.
+    Tilted(Tilted),
     /// `product`.
     Product(Product),
     /// `factorization`.
@@ -129,6 +142,7 @@ macro_rules! dispatch {
             CatalogLoss::Quartic1d($l) => $e,
             CatalogLoss::DoubleWell($l) => $e,
             CatalogLoss::Separable($l) => $e,
+            CatalogLoss::Tilted($l) => $e,
             CatalogLoss::Product($l) => $e,
             CatalogLoss::Factorization($l) => $e,
             CatalogLoss::Polynomial($l) => $e,
@@ -191,6 +205,12 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
             let s = build_separable(&rd)?;
             let x0 = vec![0.0; s.terms.len()];
             (CatalogLoss::Separable(s), x0)
+        }
+        "tilted" => {
+            let kappa = rd.real_where("kappa", |v| v != 0.0, "!= 0")?;
+            let q = rd.real_where("q", |v| v < 0.0, "< 0")?;
+            let y = rd.real_where("y", |v| 1.0 + kappa * v > 0.0, "such that 1 + kappa*y > 0")?;
+            (CatalogLoss::Tilted(Tilted { kappa, q }), vec![0.0, y])
         }
         "product" => {
             let p = Product {

@@ -77,3 +77,32 @@ impl Loss for Separable {
             .collect()
     }
 }
+
+/// `L(x, y) = ½(1 + κy)x² + q x⁴/24` (q < 0): M = {x = 0, y > −1/κ}, λ = 1 + κy, v = e_x,
+/// g = (0, κ) = Π_T g, so G = κ², and c1 = −ηq/6 > 0 at any step η. At fixed η, G/c1 is
+/// constant along M (d = 0): the clean regime of the limiting-sharpness prediction, with
+/// `ε_rel = η²κ²/(8c1) = 3κ²/(2|q|λ)` at η = 2/λ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tilted {
+    /// κ ≠ 0: the slope of the sharpness along M.
+    pub kappa: f64,
+    /// q < 0: the quartic coefficient (c1 > 0).
+    pub q: f64,
+}
+
+impl Loss for Tilted {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn value<D: Scalar>(&self, t: &[D]) -> D {
+        let (x, y) = (t[0], t[1]);
+        (y * self.kappa + 1.0) * x * x * 0.5 + x.powi(4) * (self.q / 24.0)
+    }
+    fn gradient<D: Scalar>(&self, t: &[D]) -> Vec<D> {
+        let (x, y) = (t[0], t[1]);
+        vec![
+            (y * self.kappa + 1.0) * x + x.powi(3) * (self.q / 6.0),
+            x * x * (self.kappa * 0.5),
+        ]
+    }
+}

@@ -1,0 +1,203 @@
+//! The validations by simulation of a case (MATH.md §3–5, issue 4 items 1–4), run through
+//! [`crate::simulate`], with one summary line each for tables.
+//!
+//! - `amplitude`: [`amplitude_sweep`] at the case's point (2-cycle amplitude against √(β/c1),
+//!   fitted order, Floquet certificate; escape and unstable cycle when c1 < 0);
+//! - `drift`: [`tangent_drift`] (tangent displacement of two steps against −η p² Π_T g);
+//! - `convergence`: [`threshold_convergence`] from the point itself with a small normal kick
+//!   (β0 = 0), and from a point of M above the threshold (β0/ε_rel from the options, default
+//!   20); plus [`threshold_sweep`] over the case's `sweep_points` when given (ε_rel → 0).
+
+use crate::error::Result;
+use crate::loss::Loss;
+use crate::simulate::amplitude::{amplitude_sweep, AmplitudeOptions, AmplitudeSweep};
+use crate::simulate::drift::{tangent_drift, DriftCheck, DriftOptions};
+use crate::simulate::gd::Observer;
+use crate::simulate::threshold::{threshold_convergence, ThresholdOptions, ThresholdRun};
+use crate::simulate::threshold_sweep::{threshold_sweep, ThresholdSweep};
+use crate::simulate::Outcome;
+use serde::{Deserialize, Serialize};
+
+/// Options of the validations, as given in a case file's `[options]` table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidationOptions {
+    /// Options of the amplitude sweep.
+    #[serde(default)]
+    pub amplitude: AmplitudeOptions,
+    /// Options of the drift check.
+    #[serde(default)]
+    pub drift: DriftOptions,
+    /// Options of the threshold runs.
+    #[serde(default)]
+    pub convergence: ThresholdOptions,
+    /// Threshold points of M for the ε_rel → 0 sweep (none: no sweep).
+    #[serde(default)]
+    pub sweep_points: Vec<Vec<f64>>,
+}
+
+/// The full result of one validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ValidationDetail {
+    /// Amplitude sweep.
+    Amplitude(AmplitudeSweep),
+    /// Drift check.
+    Drift(DriftCheck),
+    /// Threshold runs (from the point, from above) and the optional sweep.
+    Convergence(Box<ConvergenceDetail>),
+    /// The validation could not run (the reason is in `summary`).
+    NotRun,
+}
+
+/// The threshold runs of the `convergence` validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvergenceDetail {
+    /// From the point with a small normal kick.
+    pub at_threshold: ThresholdRun,
+    /// From a point of M above the threshold.
+    pub from_above: ThresholdRun,
+    /// ε_rel → 0 sweep, when sweep points were given.
+    pub sweep: Option<ThresholdSweep>,
+}
+
+/// One validation of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationReport {
+    /// `amplitude`, `drift` or `convergence`.
+    pub name: String,
+    /// Pass / fail / inconclusive.
+    pub outcome: Outcome,
+    /// One line with the key numbers.
+    pub summary: String,
+    /// Everything measured.
+    pub detail: ValidationDetail,
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or("—".into(), |v| format!("{v:.3e}"))
+}
+
+/// Runs validation `name` at `point`.
+pub fn run_validation<L: Loss>(
+    name: &str,
+    loss: &L,
+    point: &[f64],
+    o: &ValidationOptions,
+    obs: &mut dyn Observer,
+) -> ValidationReport {
+    let result = match name {
+        "amplitude" => amplitude(loss, point, &o.amplitude, obs),
+        "drift" => drift(loss, point, &o.drift),
+        "convergence" => convergence(loss, point, o, obs),
+        other => Err(crate::error::Error::bad_input(
+            format!("unknown validation '{other}'"),
+            "amplitude | drift | convergence",
+        )),
+    };
+    match result {
+        Ok((outcome, summary, detail)) => ValidationReport {
+            name: name.into(),
+            outcome,
+            summary,
+            detail,
+        },
+        Err(e) => ValidationReport {
+            name: name.into(),
+            outcome: Outcome::Inconclusive,
+            summary: format!("not run: {}", e.to_string().lines().next().unwrap_or("")),
+            detail: ValidationDetail::NotRun,
+        },
+    }
+}
+
+type Run = Result<(Outcome, String, ValidationDetail)>;
+
+fn amplitude<L: Loss>(
+    loss: &L,
+    point: &[f64],
+    o: &AmplitudeOptions,
+    obs: &mut dyn Observer,
+) -> Run {
+    let s = amplitude_sweep(loss, point, o, obs)?;
+    let errs: Vec<f64> = s.points.iter().filter_map(|p| p.rel_error).collect();
+    let summary = format!(
+        "{} β values; amplitude rel. error {} → {}; fitted order {}; {}",
+        s.points.len(),
+        opt(errs.first().copied()),
+        opt(errs.last().copied()),
+        s.order.map_or("—".into(), |f| format!("{:.3}", f.order)),
+        s.note
+    );
+    Ok((s.outcome, summary, ValidationDetail::Amplitude(s)))
+}
+
+fn drift<L: Loss>(loss: &L, point: &[f64], o: &DriftOptions) -> Run {
+    let d = tangent_drift(loss, point, o)?;
+    let last = d.points.last();
+    let summary = format!(
+        "cosine {} and magnitude ratio {} at p = {}; fitted order {}; {}",
+        last.map_or("—".into(), |p| format!("{:.6}", p.cosine)),
+        last.map_or("—".into(), |p| format!("{:.6}", p.magnitude_ratio)),
+        last.map_or("—".into(), |p| format!("{:.2e}", p.p)),
+        d.order.map_or("—".into(), |f| format!("{:.3}", f.order)),
+        d.note
+    );
+    Ok((d.outcome, summary, ValidationDetail::Drift(d)))
+}
+
+fn run_line(tag: &str, r: &ThresholdRun) -> String {
+    format!(
+        "{tag}: λ∞ {} vs 2/η {:.6e}, first-order {} (gap err {}), start-aware {} (gap err {}), along M {} (gap err {}); ε_rel {:.2e}, β0/ε_rel {:.1}, d {}; {} steps",
+        opt(r.final_sharpness),
+        r.threshold_sharpness,
+        opt(r.lambda_inf_pred),
+        opt(r.first_order_gap_error),
+        opt(r.lambda_inf_start_aware),
+        opt(r.start_aware_gap_error),
+        opt(r.lambda_inf_along_m),
+        opt(r.along_m_gap_error),
+        r.eps_rel,
+        r.beta0_over_eps,
+        opt(r.d),
+        r.steps
+    )
+}
+
+fn convergence<L: Loss>(
+    loss: &L,
+    point: &[f64],
+    o: &ValidationOptions,
+    obs: &mut dyn Observer,
+) -> Run {
+    let at_opts = ThresholdOptions {
+        beta0_over_eps: 0.0,
+        ..o.convergence.clone()
+    };
+    let at_threshold = threshold_convergence(loss, point, &at_opts, obs)?;
+    let from_above = threshold_convergence(loss, point, &o.convergence, obs)?;
+    let sweep = if o.sweep_points.is_empty() {
+        None
+    } else {
+        Some(threshold_sweep(loss, &o.sweep_points, &o.convergence, obs)?)
+    };
+    let mut outcome = at_threshold.outcome.and(from_above.outcome);
+    let mut summary = format!(
+        "{}; {}",
+        run_line("at threshold", &at_threshold),
+        run_line("from above", &from_above)
+    );
+    if let Some(s) = &sweep {
+        outcome = outcome.and(s.outcome);
+        summary.push_str(&format!("; sweep: {}", s.note));
+    }
+    Ok((
+        outcome,
+        summary,
+        ValidationDetail::Convergence {
+            at_threshold,
+            from_above,
+            sweep,
+        },
+    ))
+}
