@@ -191,13 +191,14 @@ fn convergence<L: Loss>(
         outcome = outcome.and(s.outcome);
         summary.push_str(&format!("; sweep: {}", s.note));
     }
+    let detail = ConvergenceDetail {
+        at_threshold,
+        from_above,
+        sweep,
+    };
     Ok((
         outcome,
         summary,
-        ValidationDetail::Convergence {
-            at_threshold,
-            from_above,
-            sweep,
-        },
+        ValidationDetail::Convergence(Box::new(detail)),
     ))
 }
