@@ -58,11 +58,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     for (i, case) in cases.iter().enumerate() {
         let mut progress = |step: usize, max: usize| {
             if show {
-                let pct = if max == 0 {
-                    100
-                } else {
-                    (100 * step.min(max)) / max
-                };
+                let pct = (100 * step.min(max)).checked_div(max).unwrap_or(100);
                 eprint!("\r\x1b[2K[{:>2}/{n}] {:<28} {pct:>3}%", i + 1, case.name);
                 let _ = std::io::stderr().flush();
             }
