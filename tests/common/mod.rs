@@ -62,6 +62,7 @@ pub fn assert_vec_rel(a: &[f64], b: &[f64], tol: f64, floor: f64, what: &str) {
 
 /// `L(x, y) = ½(1 + κy)x² + q x⁴/24` (q < 0): the catalog's `tilted` loss (G/c1 constant along
 /// M, d = 0; see `src/loss/catalog/one_dim.rs`).
+#[allow(unused_imports)]
 pub use eosflip::loss::catalog::one_dim::Tilted;
 
 /// The ring `L(θ) = (|θ|² − 1)²/4` in 2-D: M = the unit circle, invariant under rotations, so
