@@ -33,6 +33,8 @@ pub mod manifold;
 pub mod normal_form;
 pub mod report;
 pub mod spectrum;
+#[cfg(feature = "symbolic")]
+pub mod symbolic;
 pub mod tolerance;
 
 pub use analyze::analyze;

@@ -4,6 +4,7 @@
 mod analyze;
 mod args;
 mod list;
+mod symbolic;
 mod table;
 
 use clap::Parser;
@@ -21,6 +22,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         args::Command::List(a) => list::run(&a),
         args::Command::Analyze(a) => analyze::run(&a),
+        args::Command::Symbolic(a) => symbolic::run(&a),
     };
     match result {
         Ok(code) => code,
