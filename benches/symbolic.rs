@@ -18,7 +18,9 @@ pub fn poly200() -> String {
     let mut terms = Vec::with_capacity(200);
     let mut state: u64 = 12345;
     let mut next = |m: u64| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 33) % m
     };
     for _ in 0..200 {

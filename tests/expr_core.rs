@@ -35,7 +35,10 @@ fn functions_are_checked() {
     let w = what(prep("abs(x) + y").unwrap_err());
     assert!(w.contains("'abs' is not smooth") && w.contains("A1"), "{w}");
     for f in ["max(x,y)", "sign(x)", "floor(x)", "min(x,1)", "ceil(x)"] {
-        assert!(what(prep(f).unwrap_err()).contains("violates assumption A1"), "{f}");
+        assert!(
+            what(prep(f).unwrap_err()).contains("violates assumption A1"),
+            "{f}"
+        );
     }
     let w = what(prep("foo(x)").unwrap_err());
     assert!(w.contains("unknown function 'foo'"), "{w}");
@@ -84,7 +87,10 @@ fn hand_loss() -> ExprLoss {
     let p = prep("x^2*y + exp(x*y)").unwrap();
     ExprLoss::new(
         &p,
-        &["2*x*y + y*exp(x*y)".to_string(), "x^2 + x*exp(x*y)".to_string()],
+        &[
+            "2*x*y + y*exp(x*y)".to_string(),
+            "x^2 + x*exp(x*y)".to_string(),
+        ],
     )
     .unwrap()
 }

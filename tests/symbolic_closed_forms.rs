@@ -50,27 +50,41 @@ fn l_xy_matches_the_reference_formula() {
     assert_eq!(cf.vars, vec!["x", "y"]);
     let c1 = &cf.c1.as_ref().unwrap().plain;
     let drift = cf.drift.as_ref().unwrap();
-    for &(x, y, l2, l3, l4) in &[(2.0f64, 0.5f64, 1.0f64, 0.3f64, -0.7f64),
+    for &(x, y, l2, l3, l4) in &[
+        (2.0f64, 0.5f64, 1.0f64, 0.3f64, -0.7f64),
         (-1.3, 0.4, 0.21, 0.084, -0.0546),
         (0.7, 3.1, 2.5, -1.0, 4.0),
     ] {
         let v = [("x", x), ("y", y), ("l2", l2), ("l3", l3), ("l4", l4)];
         let (z, s) = (x * y, x * x + y * y);
         let alpha = 3.0 * l3 * l3 - l2 * l4;
-        let reference = alpha * s / (3.0 * l2 * l2) + 8.0 * l3 * z / (l2 * s) + 32.0 * z * z / s.powi(3);
-        assert!(rel(eval(c1, &v), reference) < 1e-13, "c1 {} vs {reference}", eval(c1, &v));
+        let reference =
+            alpha * s / (3.0 * l2 * l2) + 8.0 * l3 * z / (l2 * s) + 32.0 * z * z / s.powi(3);
+        assert!(
+            rel(eval(c1, &v), reference) < 1e-13,
+            "c1 {} vs {reference}",
+            eval(c1, &v)
+        );
         let k = 2.0 * l2 * (x * x - y * y) / s;
         assert!((eval(&drift[0].plain, &v) - k * x).abs() < 1e-13 * k.abs().max(1.0));
         assert!((eval(&drift[1].plain, &v) + k * y).abs() < 1e-13 * k.abs().max(1.0));
         let lam = eval(&cf.sharpness.as_ref().unwrap().plain, &v);
         assert!(rel(lam, l2 * s) < 1e-15);
-        assert!(rel(eval(&cf.eta_star.as_ref().unwrap().plain, &v), 2.0 / (l2 * s)) < 1e-15);
+        assert!(
+            rel(
+                eval(&cf.eta_star.as_ref().unwrap().plain, &v),
+                2.0 / (l2 * s)
+            ) < 1e-15
+        );
     }
 }
 
 /// Analyses the catalog product loss l(x1⋯xD) with a logistic link at a point of M.
 fn core_product(depth: usize, p: f64, point: &[f64]) -> eosflip::report::Analysis {
-    let loss = Product { depth, link: Link::Logistic { p } };
+    let loss = Product {
+        depth,
+        link: Link::Logistic { p },
+    };
     analyze(&loss, info(depth), point, &AnalyzeOptions::default()).unwrap()
 }
 
@@ -139,9 +153,19 @@ fn text_loss_runs_through_the_core() {
     let pt = [2.0, 0.5];
     loss.check_finite(&pt).unwrap();
     let a = analyze(&loss, info(2), &pt, &AnalyzeOptions::default()).unwrap();
-    let v = [("x", 2.0), ("y", 0.5), ("l2", 1.0), ("l3", 2.0), ("l4", 0.0)];
+    let v = [
+        ("x", 2.0),
+        ("y", 0.5),
+        ("l2", 1.0),
+        ("l3", 2.0),
+        ("l4", 0.0),
+    ];
     let c1 = eval(&lxy().c1.as_ref().unwrap().plain, &v);
-    assert!(rel(a.c1.unwrap(), c1) < 1e-10, "core {} vs closed form {c1}", a.c1.unwrap());
+    assert!(
+        rel(a.c1.unwrap(), c1) < 1e-10,
+        "core {} vs closed form {c1}",
+        a.c1.unwrap()
+    );
     assert!(rel(a.sharpness, 4.25) < 1e-14);
     assert_eq!(loss.dim(), 2);
 }
@@ -169,7 +193,11 @@ fn snapshots_of_printed_closed_forms() {
         insta::assert_json_snapshot!("closed_l_xyz", snapshot_view(lxyz()));
         let quartic = closed_forms("(x^2 - 1)^2/4", None, &none(), None).unwrap();
         insta::assert_json_snapshot!("closed_quartic_1d", snapshot_view(&quartic));
-        let at: BTreeMap<String, String> = [("x".to_string(), "2".to_string()), ("y".to_string(), "1/2".to_string())].into();
+        let at: BTreeMap<String, String> = [
+            ("x".to_string(), "2".to_string()),
+            ("y".to_string(), "1/2".to_string()),
+        ]
+        .into();
         let at_point = closed_forms("l(x*y)", None, &none(), Some(&at)).unwrap();
         insta::assert_json_snapshot!("closed_l_xy_at_2_half", snapshot_view(&at_point));
     });

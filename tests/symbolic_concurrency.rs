@@ -15,11 +15,15 @@ fn eight_threads_at_once() {
             std::thread::spawn(move || {
                 barrier.wait();
                 let k = i as f64 + 1.0;
-                let params: BTreeMap<String, String> = [("k".to_string(), format!("{}", i + 1))].into();
+                let params: BTreeMap<String, String> =
+                    [("k".to_string(), format!("{}", i + 1))].into();
                 // L = k x^3 y + exp(x): ∂L/∂x = 3k x² y + eˣ at (1, 2) = 6k + e.
                 let loss = compile_loss("k*x^3*y + exp(x)", None, &params).unwrap();
                 let g: Vec<f64> = loss.gradient(&[1.0, 2.0]);
-                assert!((g[0] - (6.0 * k + std::f64::consts::E)).abs() < 1e-12, "{g:?}");
+                assert!(
+                    (g[0] - (6.0 * k + std::f64::consts::E)).abs() < 1e-12,
+                    "{g:?}"
+                );
                 assert!((g[1] - k).abs() < 1e-14, "{g:?}");
                 let s = simplify(&format!("(x+{})^2 - x^2", i + 1)).unwrap();
                 // (x + k)² − x² = k² + 2kx: no x² left, and the value at x = 3 is k² + 6k.

@@ -6,7 +6,9 @@
 use eosflip::loss::expr::{eval_text, prepare, ExprLoss};
 use eosflip::symbolic::{gradient_texts, line_derivatives};
 use eosflip::Loss;
-use num_dual::{first_derivative, second_derivative, third_derivative, Dual2_64, Dual3_64, Dual64, DualNum};
+use num_dual::{
+    first_derivative, second_derivative, third_derivative, Dual2_64, Dual3_64, Dual64, DualNum,
+};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -46,7 +48,10 @@ fn check(expr: &str, point: &[&str], dir: &[&str]) {
     let point: Vec<String> = point.iter().map(|s| s.to_string()).collect();
     let dir: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
     let exact_text = line_derivatives(&prepared, &point, &dir, 4).unwrap();
-    let exact: Vec<f64> = exact_text.iter().map(|t| eval_text(t, &[]).unwrap()).collect();
+    let exact: Vec<f64> = exact_text
+        .iter()
+        .map(|t| eval_text(t, &[]).unwrap())
+        .collect();
     let p: Vec<f64> = point.iter().map(|t| eval_text(t, &[]).unwrap()).collect();
     let w: Vec<f64> = dir.iter().map(|t| eval_text(t, &[]).unwrap()).collect();
     let v0: f64 = loss.value(&p);
@@ -77,7 +82,13 @@ fn check(expr: &str, point: &[&str], dir: &[&str]) {
 #[test]
 fn polynomial_derivatives_are_exact_rationals() {
     let prepared = prepare("(x*y - 1)^2/2 + x^3/3", None, &BTreeMap::new(), false).unwrap();
-    let d = line_derivatives(&prepared, &["2".into(), "1/3".into()], &["1".into(), "-1".into()], 4).unwrap();
+    let d = line_derivatives(
+        &prepared,
+        &["2".into(), "1/3".into()],
+        &["1".into(), "-1".into()],
+        4,
+    )
+    .unwrap();
     // h(t) = ((2+t)(1/3−t) − 1)²/2 + (2+t)³/3, by hand: h(0) = 1/18 + 8/3 = 49/18,
     // h'(0) = −(−5/3)/3 + 4 = 41/9; h''''(0) = 12 (from the quartic term t⁴/2).
     assert_eq!(d[0], "49/18");
@@ -92,12 +103,28 @@ fn many_expressions_match_symbolica() {
         ("x^4/4 - x^2/2", &["3/2"], &["1"]),
         ("(x^2 - 1)^2/4", &["-2/3"], &["5/7"]),
         ("exp(x*y) + log(1 + x^2)", &["1/2", "-1/3"], &["1", "2"]),
-        ("sin(x)*cos(y) + tan(x*y/3)", &["1/5", "2/3"], &["-1", "1/2"]),
+        (
+            "sin(x)*cos(y) + tan(x*y/3)",
+            &["1/5", "2/3"],
+            &["-1", "1/2"],
+        ),
         ("sqrt(1 + x^2 + y^2)", &["1/3", "3/4"], &["2", "-1"]),
-        ("sinh(x) + cosh(y) + tanh(x*y)", &["1/4", "-1/2"], &["1", "1"]),
+        (
+            "sinh(x) + cosh(y) + tanh(x*y)",
+            &["1/4", "-1/2"],
+            &["1", "1"],
+        ),
         ("x^(3/2)*y + y**-2", &["9/4", "3/2"], &["1/3", "-1/5"]),
-        ("1/(1 + x^2) - 0.25*y^3 + 1.5e-1*x*y", &["1/2", "2"], &["1", "1"]),
-        ("(x*y*z - 2)^2 + x^4/3", &["1", "2", "1/2"], &["1", "-1", "1/2"]),
+        (
+            "1/(1 + x^2) - 0.25*y^3 + 1.5e-1*x*y",
+            &["1/2", "2"],
+            &["1", "1"],
+        ),
+        (
+            "(x*y*z - 2)^2 + x^4/3",
+            &["1", "2", "1/2"],
+            &["1", "-1", "1/2"],
+        ),
         ("exp(-(x^2 + y^2)/2)", &["1/3", "-2/3"], &["1/2", "1/2"]),
         ("log(x)*y + x/y", &["5/2", "3/2"], &["-1", "1/3"]),
     ];

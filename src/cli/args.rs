@@ -69,7 +69,12 @@ pub struct SymbolicArgs {
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
     /// A point, e.g. "x=2,y=1/2" (exact values); default: the point stays symbolic.
-    #[arg(long, value_name = "X=..,Y=..", conflicts_with = "on_manifold", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "X=..,Y=..",
+        conflicts_with = "on_manifold",
+        allow_hyphen_values = true
+    )]
     pub at: Option<String>,
     /// Keep the point symbolic, on the minimizer set M (the default).
     #[arg(long)]

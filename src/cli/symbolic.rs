@@ -47,7 +47,10 @@ fn parse_at(text: &str) -> Result<BTreeMap<String, String>> {
                 "write e.g. --at \"x=2,y=1/2\"",
             )
         })?;
-        if map.insert(k.trim().to_string(), v.trim().to_string()).is_some() {
+        if map
+            .insert(k.trim().to_string(), v.trim().to_string())
+            .is_some()
+        {
             return Err(Error::bad_input(
                 format!("--at: '{}' is given twice", k.trim()),
                 "give each variable once",
@@ -91,12 +94,19 @@ pub fn run_analyze_expr(
         dim: loss.dim(),
     };
     let a = eosflip::analyze(&loss, info, point, opts)?;
-    let order = format!("{} (order: {})", loss.vars().join(", "), loss.order_source());
+    let order = format!(
+        "{} (order: {})",
+        loss.vars().join(", "),
+        loss.order_source()
+    );
     if args.json {
         let mut v = serde_json::to_value(&a).expect("serializable");
         v["variables"] = serde_json::json!(loss.vars());
         v["variable_order"] = serde_json::json!(loss.order_source());
-        println!("{}", serde_json::to_string_pretty(&v).expect("serializable"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serializable")
+        );
     } else {
         println!("{:<16} {order}", "variables");
         print!("{}", super::table::detail(&a));
@@ -144,7 +154,11 @@ fn render(cf: &eosflip::symbolic::ClosedForms, point: &str, latex: bool) -> Stri
         }
     }
     let _ = writeln!(s, "{:<12} {}", "note", cf.note);
-    let _ = writeln!(s, "{:<12} c1 > 0: supercritical (stable 2-cycle for eta slightly above eta_star).", "convention");
+    let _ = writeln!(
+        s,
+        "{:<12} c1 > 0: supercritical (stable 2-cycle for eta slightly above eta_star).",
+        "convention"
+    );
     s
 }
 
@@ -157,7 +171,11 @@ pub fn run(args: &SymbolicArgs) -> Result<i32> {
     notice();
     let cf = eosflip::symbolic::closed_forms(&args.expr, vars.as_deref(), &params, at.as_ref())?;
     let point = match &at {
-        Some(m) => m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "),
+        Some(m) => m
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         None => "symbolic (a point of M)".to_string(),
     };
     if args.json {
@@ -168,7 +186,10 @@ pub fn run(args: &SymbolicArgs) -> Result<i32> {
             "point": point,
             "closed_forms": cf,
         });
-        println!("{}", serde_json::to_string_pretty(&out).expect("serializable"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("serializable")
+        );
     } else {
         println!("{:<12} {}", "expression", args.expr);
         println!("{:<12} {}", "variables", cf.vars.join(", "));

@@ -50,7 +50,10 @@ pub fn derive(
     if let Some(map) = at {
         if let Some(k) = map.keys().find(|k| !vars.contains(k)) {
             return Err(Error::bad_input(
-                format!("--at names '{k}', which is not a variable of the loss ({})", vars.join(",")),
+                format!(
+                    "--at names '{k}', which is not a variable of the loss ({})",
+                    vars.join(",")
+                ),
                 "give values for the loss's variables only",
             ));
         }
@@ -123,14 +126,31 @@ fn line_jet(f: &str, vars: &[String], a: &[String], z: &str, k: usize) -> Result
     for _ in 0..k {
         h = derivative(&h, T)?;
     }
-    let back: BTreeMap<String, String> = [(T.to_string(), "0".to_string()), (ZC.to_string(), z.to_string())].into();
+    let back: BTreeMap<String, String> = [
+        (T.to_string(), "0".to_string()),
+        (ZC.to_string(), z.to_string()),
+    ]
+    .into();
     simplify(&substitute(&h, &back)?)
 }
 
-fn rank_one(z: &str, vars: &[String], l: &str, at: Option<&BTreeMap<String, String>>) -> Result<ClosedForms> {
+fn rank_one(
+    z: &str,
+    vars: &[String],
+    l: &str,
+    at: Option<&BTreeMap<String, String>>,
+) -> Result<ClosedForms> {
     let z = simplify(z)?;
-    let a: Vec<String> = vars.iter().map(|v| derivative(&z, v)).collect::<Result<_>>()?;
-    let s = simplify(&a.iter().map(|ai| format!("({ai})^2")).collect::<Vec<_>>().join("+"))?;
+    let a: Vec<String> = vars
+        .iter()
+        .map(|v| derivative(&z, v))
+        .collect::<Result<_>>()?;
+    let s = simplify(
+        &a.iter()
+            .map(|ai| format!("({ai})^2"))
+            .collect::<Vec<_>>()
+            .join("+"),
+    )?;
     let big_l = taylor_l(&z);
     let t3 = line_jet(&big_l, vars, &a, &z, 3)?;
     let t4 = line_jet(&big_l, vars, &a, &z, 4)?;
@@ -141,15 +161,22 @@ fn rank_one(z: &str, vars: &[String], l: &str, at: Option<&BTreeMap<String, Stri
             simplify(&format!("({gi})/({s})"))
         })
         .collect::<Result<_>>()?;
-    let g_dot_a = g.iter().zip(&a).map(|(gi, ai)| format!("({gi})*({ai})")).collect::<Vec<_>>().join("+");
+    let g_dot_a = g
+        .iter()
+        .zip(&a)
+        .map(|(gi, ai)| format!("({gi})*({ai})"))
+        .collect::<Vec<_>>()
+        .join("+");
     let lambda = simplify(&format!("l2*({s})"))?;
     let ghg = simplify(&format!("({t3})^2/(({s})^3*({lambda}))"))?;
     let l4 = simplify(&format!("({t4})/({s})^2"))?;
     let c1 = factored(&format!("(3*({ghg})-({l4}))/(3*({lambda}))"))?;
     let mut cf = ClosedForms::new(vars.to_vec(), "rank_one");
     cf.definitions.push(("z".into(), formula(&z, None)?));
-    cf.definitions.push(("s = |grad z|^2".into(), formula(&s, None)?));
-    cf.definitions.push(("alpha".into(), formula("3*l3^2-l2*l4", None)?));
+    cf.definitions
+        .push(("s = |grad z|^2".into(), formula(&s, None)?));
+    cf.definitions
+        .push(("alpha".into(), formula("3*l3^2-l2*l4", None)?));
     cf.sharpness = Some(formula(&lambda, at)?);
     cf.eta_star = Some(formula(&format!("2/({lambda})"), at)?);
     cf.g_hplus_g = Some(formula(&factored(&ghg)?, at)?);

@@ -53,7 +53,10 @@ pub fn substitute(text: &str, map: &BTreeMap<String, String>) -> Result<String> 
 /// Partial derivatives by each variable (MATH.md §2: the gradient compiled once).
 pub fn gradient(expr: &str, vars: &[String]) -> Result<Vec<String>> {
     let a = atom(expr)?;
-    Ok(vars.iter().map(|v| a.derivative(symbol!(v.as_str())).to_string()).collect())
+    Ok(vars
+        .iter()
+        .map(|v| a.derivative(symbol!(v.as_str())).to_string())
+        .collect())
 }
 
 /// `h(t) = expr(point + t·direction)`; returns `h^(k)(0)`, `k = 0..=max_order`, exactly.
@@ -78,7 +81,11 @@ pub fn line_derivatives(
         if k > 0 {
             h = h.derivative(symbol!(T));
         }
-        out.push(atom(&substitute(&h.to_string(), &zero)?)?.expand().to_string());
+        out.push(
+            atom(&substitute(&h.to_string(), &zero)?)?
+                .expand()
+                .to_string(),
+        );
     }
     Ok(out)
 }

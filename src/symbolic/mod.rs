@@ -142,7 +142,10 @@ pub fn line_derivatives(
 
 /// Expands `expr` and puts it over a common denominator (symbolica).
 pub fn simplify(expr: &str) -> Result<String> {
-    Ok(texts(call(Request::Simplify { expr: expr.to_string() })?).remove(0))
+    Ok(texts(call(Request::Simplify {
+        expr: expr.to_string(),
+    })?)
+    .remove(0))
 }
 
 /// Closed forms of λ, η*, gᵀH⁺g, L4, c1 and Π_T g (MATH.md §3, §4, §6) for one-variable losses
@@ -170,7 +173,14 @@ pub fn closed_forms(
             m.iter()
                 .map(|(k, v)| {
                     let value = crate::loss::expr::front::parse_param_value(k, v)?;
-                    Ok((k.clone(), crate::loss::expr::parse::print(&value, crate::loss::expr::parse::Flavor::Plain, &|_| None)))
+                    Ok((
+                        k.clone(),
+                        crate::loss::expr::parse::print(
+                            &value,
+                            crate::loss::expr::parse::Flavor::Plain,
+                            &|_| None,
+                        ),
+                    ))
                 })
                 .collect::<Result<BTreeMap<_, _>>>()
         })
@@ -182,6 +192,9 @@ pub fn closed_forms(
         at,
     })? {
         Response::ClosedForms(cf) => Ok(*cf),
-        Response::Texts(_) => Err(Error::bad_input("unexpected answer of the symbolica worker", "report it")),
+        Response::Texts(_) => Err(Error::bad_input(
+            "unexpected answer of the symbolica worker",
+            "report it",
+        )),
     }
 }

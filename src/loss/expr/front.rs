@@ -15,8 +15,20 @@ pub const SMOOTH_FUNCTIONS: &[&str] = &[
 
 /// Functions rejected because they are not C⁴ (assumption A1, MATH.md §5).
 pub const NON_SMOOTH_FUNCTIONS: &[&str] = &[
-    "abs", "max", "min", "sign", "sgn", "floor", "ceil", "round", "heaviside", "step", "relu",
-    "mod", "frac", "trunc",
+    "abs",
+    "max",
+    "min",
+    "sign",
+    "sgn",
+    "floor",
+    "ceil",
+    "round",
+    "heaviside",
+    "step",
+    "relu",
+    "mod",
+    "frac",
+    "trunc",
 ];
 
 /// A validated expression.
@@ -57,7 +69,9 @@ pub fn parse_param_value(name: &str, text: &str) -> Result<Ast> {
     collect(&ast, &mut names, &mut Vec::new());
     if !names.is_empty() || has_call(&ast) {
         return Err(Error::bad_input(
-            format!("--param {name}={text}: the value must be a number, not an expression in names"),
+            format!(
+                "--param {name}={text}: the value must be a number, not an expression in names"
+            ),
             "give a rational or decimal, e.g. --param a=1/3",
         ));
     }
@@ -101,7 +115,11 @@ fn substitute(ast: &Ast, params: &BTreeMap<String, Ast>) -> Ast {
         Ast::Num(_) => ast.clone(),
         Ast::Neg(a) => Ast::Neg(s(a)),
         Ast::Bin(op, a, b) => Ast::Bin(*op, s(a), s(b)),
-        Ast::Call(n, args, p) => Ast::Call(n.clone(), args.iter().map(|a| substitute(a, params)).collect(), *p),
+        Ast::Call(n, args, p) => Ast::Call(
+            n.clone(),
+            args.iter().map(|a| substitute(a, params)).collect(),
+            *p,
+        ),
     }
 }
 
@@ -109,7 +127,11 @@ fn at(src: &str, pos: usize) -> String {
     format!("\n    {src}\n    {}^", " ".repeat(pos))
 }
 
-fn check_calls(src: &str, calls: &[(String, usize, usize)], allow_abstract: bool) -> Result<Vec<String>> {
+fn check_calls(
+    src: &str,
+    calls: &[(String, usize, usize)],
+    allow_abstract: bool,
+) -> Result<Vec<String>> {
     let mut abstract_fns = Vec::new();
     for (name, arity, pos) in calls {
         if NON_SMOOTH_FUNCTIONS.contains(&name.as_str()) {
@@ -138,7 +160,11 @@ fn check_calls(src: &str, calls: &[(String, usize, usize)], allow_abstract: bool
                 format!(
                     "use one of {}{}",
                     SMOOTH_FUNCTIONS.join(" "),
-                    if allow_abstract { " or an undeclared function of one argument, like l(x*y)" } else { "" }
+                    if allow_abstract {
+                        " or an undeclared function of one argument, like l(x*y)"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
@@ -156,11 +182,17 @@ fn parse_params(params: &BTreeMap<String, String>) -> Result<BTreeMap<String, As
 fn check_declared(src: &str, found: &[(String, usize)], declared: &[String]) -> Result<()> {
     let mut seen = Vec::new();
     for v in declared {
-        let ok = v.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        let ok = v
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
             && v.chars().all(|c| c.is_alphanumeric() || c == '_');
         if !ok || seen.contains(v) {
             return Err(Error::bad_input(
-                format!("--vars: '{v}' is {}", if ok { "given twice" } else { "not a name" }),
+                format!(
+                    "--vars: '{v}' is {}",
+                    if ok { "given twice" } else { "not a name" }
+                ),
                 "write e.g. --vars x,y with distinct names",
             ));
         }
@@ -168,7 +200,11 @@ fn check_declared(src: &str, found: &[(String, usize)], declared: &[String]) -> 
     }
     if let Some((name, pos)) = found.iter().find(|(n, _)| !declared.contains(n)) {
         return Err(Error::bad_input(
-            format!("unknown variable '{name}' (not in --vars {}){}", declared.join(","), at(src, *pos)),
+            format!(
+                "unknown variable '{name}' (not in --vars {}){}",
+                declared.join(","),
+                at(src, *pos)
+            ),
             format!("add it to --vars, or give its value with --param {name}=VALUE"),
         ));
     }
@@ -196,10 +232,19 @@ pub fn prepare(
     }
     let values = parse_params(params)?;
     let ast = substitute(&raw, &values);
-    let found: Vec<(String, usize)> = names.into_iter().filter(|(n, _)| !params.contains_key(n)).collect();
-    if let Some((n, pos)) = found.iter().find(|(n, _)| calls.iter().any(|(c, _, _)| c == n)) {
+    let found: Vec<(String, usize)> = names
+        .into_iter()
+        .filter(|(n, _)| !params.contains_key(n))
+        .collect();
+    if let Some((n, pos)) = found
+        .iter()
+        .find(|(n, _)| calls.iter().any(|(c, _, _)| c == n))
+    {
         return Err(Error::bad_input(
-            format!("'{n}' is used both as a variable and as a function{}", at(src, *pos)),
+            format!(
+                "'{n}' is used both as a variable and as a function{}",
+                at(src, *pos)
+            ),
             "rename one of them",
         ));
     }
@@ -208,7 +253,10 @@ pub fn prepare(
             check_declared(src, &found, declared)?;
             (declared.to_vec(), "--vars")
         }
-        None => (found.into_iter().map(|(n, _)| n).collect(), "first appearance"),
+        None => (
+            found.into_iter().map(|(n, _)| n).collect(),
+            "first appearance",
+        ),
     };
     if vars.is_empty() {
         return Err(Error::bad_input(
@@ -216,5 +264,11 @@ pub fn prepare(
             "a loss needs at least one variable, e.g. --expr \"(x^2 - 1)^2/4\"",
         ));
     }
-    Ok(Prepared { source: src.to_string(), ast, vars, order_source, abstract_functions })
+    Ok(Prepared {
+        source: src.to_string(),
+        ast,
+        vars,
+        order_source,
+        abstract_functions,
+    })
 }

@@ -191,12 +191,17 @@ impl Graph {
             }
             Ast::Bin(op, a, b) => self.add_binary(*op, a, b)?,
             Ast::Call(name, args, _) => {
-                let f = Func::from_name(name).filter(|_| args.len() == 1).ok_or_else(|| {
-                    Error::bad_input(
-                        format!("function '{name}' with {} argument(s) cannot be evaluated", args.len()),
-                        "use exp log sqrt sin cos tan sinh cosh tanh, each of one argument",
-                    )
-                })?;
+                let f = Func::from_name(name)
+                    .filter(|_| args.len() == 1)
+                    .ok_or_else(|| {
+                        Error::bad_input(
+                            format!(
+                                "function '{name}' with {} argument(s) cannot be evaluated",
+                                args.len()
+                            ),
+                            "use exp log sqrt sin cos tan sinh cosh tanh, each of one argument",
+                        )
+                    })?;
                 let a = self.add_ast(&args[0])?;
                 self.intern(Node::Fn(f, a))
             }
@@ -264,7 +269,10 @@ impl Graph {
         outputs.iter().for_each(|&o| need[o] = true);
         for id in (0..self.nodes.len()).rev() {
             if need[id] {
-                children(self.nodes[id]).into_iter().flatten().for_each(|ch| need[ch] = true);
+                children(self.nodes[id])
+                    .into_iter()
+                    .flatten()
+                    .for_each(|ch| need[ch] = true);
             }
         }
         (0..self.nodes.len()).filter(|&i| need[i]).collect()

@@ -87,7 +87,10 @@ impl ExprLoss {
     /// that is not (log of 0, division by 0, …).
     pub fn check_finite(&self, point: &[f64]) -> Result<()> {
         crate::analyze::validate_point(point, self.dim())?;
-        for (schedule, what) in [(&self.value_schedule, "the loss"), (&self.grad_schedule, "the gradient")] {
+        for (schedule, what) in [
+            (&self.value_schedule, "the loss"),
+            (&self.grad_schedule, "the gradient"),
+        ] {
             if let Some(id) = self.graph.first_non_finite(schedule, point) {
                 let at: Vec<String> = self
                     .vars()

@@ -55,7 +55,9 @@ fn lex(chars: &[char], src: &str) -> Result<Lexer> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             let start = i;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
@@ -156,11 +158,7 @@ impl Parser<'_> {
             return self.fail("an expression nested less deeply");
         }
         let mut lhs = self.product()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op(c @ ('+' | '-')) => *c,
-                _ => break,
-            };
+        while let Tok::Op(op @ ('+' | '-')) = *self.peek() {
             self.at += 1;
             lhs = Ast::Bin(op, Box::new(lhs), Box::new(self.product()?));
         }
@@ -169,11 +167,7 @@ impl Parser<'_> {
     }
     fn product(&mut self) -> Result<Ast> {
         let mut lhs = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op(c @ ('*' | '/')) => *c,
-                _ => break,
-            };
+        while let Tok::Op(op @ ('*' | '/')) = *self.peek() {
             self.at += 1;
             lhs = Ast::Bin(op, Box::new(lhs), Box::new(self.unary()?));
         }

@@ -46,11 +46,20 @@ impl Rational {
             return None;
         }
         Some(if digits == "0" {
-            Rational { num: "0".into(), den: "1".into() }
+            Rational {
+                num: "0".into(),
+                den: "1".into(),
+            }
         } else if scale >= 0 {
-            Rational { num: format!("{digits}{}", "0".repeat(scale as usize)), den: "1".into() }
+            Rational {
+                num: format!("{digits}{}", "0".repeat(scale as usize)),
+                den: "1".into(),
+            }
         } else {
-            Rational { num: digits, den: format!("1{}", "0".repeat((-scale) as usize)) }
+            Rational {
+                num: digits,
+                den: format!("1{}", "0".repeat((-scale) as usize)),
+            }
         })
     }
 
@@ -90,6 +99,7 @@ impl fmt::Display for Rational {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)]
 mod tests {
     use super::*;
 
