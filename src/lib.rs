@@ -36,6 +36,8 @@ pub mod normal_form;
 pub mod report;
 pub mod simulate;
 pub mod spectrum;
+#[cfg(feature = "symbolic")]
+pub mod symbolic;
 pub mod tolerance;
 
 pub use analyze::analyze;

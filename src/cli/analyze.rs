@@ -105,6 +105,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
         .as_deref()
         .map(|p| parse_numbers(p, "--point"))
         .transpose()?;
+    if args.expr.is_some() {
+        return super::symbolic::run_analyze_expr(args, &params, point.as_deref(), &opts);
+    }
     let Some(name) = &args.loss else {
         if !params.is_empty() || point.is_some() {
             return Err(Error::bad_input(

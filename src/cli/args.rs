@@ -19,6 +19,8 @@ pub enum Command {
     /// Check the theorems' hypotheses A1–A5 and validate their conclusions on case files
     /// (without arguments: every case embedded in the binary).
     Check(CheckArgs),
+    /// Closed forms of λ, η*, c1 and the drift for a text loss (symbolica; see docs/symbolica.md).
+    Symbolic(SymbolicArgs),
 }
 
 #[derive(Debug, Args)]
@@ -51,8 +53,14 @@ pub struct ListArgs {
 pub struct AnalyzeArgs {
     /// Catalog loss to analyse (see `eosflip list`); without it every entry is analysed at its
     /// default point and one summary table is printed.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "expr")]
     pub loss: Option<String>,
+    /// A loss given as text, e.g. "(x*y - 1)^2/2" (needs --point; symbolica differentiates it).
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub expr: Option<String>,
+    /// Variable order for --expr, comma-separated (default: order of first appearance).
+    #[arg(long, value_name = "X,Y,...", requires = "expr")]
+    pub vars: Option<String>,
     /// Parameter of the loss, `k=v` (repeatable).
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
@@ -66,6 +74,37 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "X", allow_hyphen_values = true)]
     pub eta: Option<String>,
     /// Print one JSON object (schema in README) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SymbolicArgs {
+    /// The loss as text; an undeclared function l as in "l(x*y)" stands for any scalar loss with
+    /// l'(z*) = 0 (its derivatives at z* become l2, l3, l4).
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub expr: String,
+    /// Variable order, comma-separated (default: order of first appearance).
+    #[arg(long, value_name = "X,Y,...")]
+    pub vars: Option<String>,
+    /// Named parameter substituted into the expression, `k=v` with v rational (repeatable).
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// A point, e.g. "x=2,y=1/2" (exact values); default: the point stays symbolic.
+    #[arg(
+        long,
+        value_name = "X=..,Y=..",
+        conflicts_with = "on_manifold",
+        allow_hyphen_values = true
+    )]
+    pub at: Option<String>,
+    /// Keep the point symbolic, on the minimizer set M (the default).
+    #[arg(long)]
+    pub on_manifold: bool,
+    /// Print LaTeX instead of plain formulas.
+    #[arg(long)]
+    pub latex: bool,
+    /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
 }

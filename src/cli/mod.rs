@@ -5,6 +5,7 @@ mod analyze;
 mod args;
 mod check;
 mod list;
+mod symbolic;
 mod table;
 
 use clap::Parser;
@@ -23,6 +24,7 @@ pub fn run() -> i32 {
         args::Command::List(a) => list::run(&a),
         args::Command::Analyze(a) => analyze::run(&a),
         args::Command::Check(a) => check::run(&a),
+        args::Command::Symbolic(a) => symbolic::run(&a),
     };
     match result {
         Ok(code) => code,

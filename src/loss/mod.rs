@@ -6,6 +6,7 @@
 //! branch on real parts only, so that the same code path is differentiated.
 
 pub mod catalog;
+pub mod expr;
 pub mod rng;
 pub mod transform;
 

@@ -1,0 +1,200 @@
+//! The symbolic front end (feature `symbolic`): text losses with exact symbolic gradients, and
+//! closed forms of λ, η*, c1 and the drift (MATH.md §2–4, §6), computed with symbolica.
+//!
+//! symbolica is source-available (see `docs/symbolica.md` and `LICENSES/`); without a licence
+//! key it runs in restricted mode: one symbolica thread per user. Every symbolica call of the
+//! process therefore runs on one long-lived worker thread ([`worker`]); the functions here may be
+//! called from any thread and only exchange our own plain types (text, numbers) with it. The
+//! worker sets `SYMBOLICA_HIDE_BANNER` before its first call so stdout stays clean; a front end
+//! should print [`RESTRICTED_MODE_NOTICE`] once on stderr (the library itself never prints).
+//!
+//! Text losses: [`compile_loss`] validates the text, lets symbolica differentiate it once, and
+//! compiles value and gradient into an [`ExprLoss`] that evaluates over every dual-number type,
+//! so the whole numeric core runs on it unchanged.
+
+mod closed;
+mod engine;
+pub mod worker;
+
+use crate::error::{Error, Result};
+use crate::loss::expr::{prepare, ExprLoss, Prepared};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use worker::{call, Request, Response};
+
+/// The one line a front end prints on stderr before using this module.
+pub const RESTRICTED_MODE_NOTICE: &str = "note: symbolica runs in its restricted, non-commercial mode \
+     (one symbolica thread per user: do not run two eosflip processes that parse expressions at once)";
+
+/// A closed-form expression, as plain text and (where symbolica can print it) LaTeX.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Formula {
+    /// symbolica's plain notation.
+    pub plain: String,
+    /// LaTeX notation.
+    pub latex: Option<String>,
+}
+
+/// Closed forms at a point of M (MATH.md §3, §4, §6; names as in MATH.md §7).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClosedForms {
+    /// Variables in parameter order.
+    pub vars: Vec<String>,
+    /// `one_dimensional`, `rank_one` or `none`.
+    pub kind: String,
+    /// Whether closed forms were derived.
+    pub available: bool,
+    /// Auxiliary quantities the formulas use (e.g. `z`, `s`, `alpha`).
+    pub definitions: Vec<(String, Formula)>,
+    /// λ.
+    pub sharpness: Option<Formula>,
+    /// η* = 2/λ.
+    pub eta_star: Option<Formula>,
+    /// gᵀH⁺g.
+    pub g_hplus_g: Option<Formula>,
+    /// L4 = ∇⁴L[v,v,v,v].
+    pub l4: Option<Formula>,
+    /// c1 at η = η*.
+    pub c1: Option<Formula>,
+    /// Π_T g, one formula per variable.
+    pub drift: Option<Vec<Formula>>,
+    /// Where the formulas hold, or why there are none.
+    pub note: String,
+}
+
+impl ClosedForms {
+    fn new(vars: Vec<String>, kind: &str) -> ClosedForms {
+        ClosedForms {
+            vars,
+            kind: kind.into(),
+            available: true,
+            definitions: Vec::new(),
+            sharpness: None,
+            eta_star: None,
+            g_hplus_g: None,
+            l4: None,
+            c1: None,
+            drift: None,
+            note: String::new(),
+        }
+    }
+    fn unavailable(vars: &[String], why: &str) -> ClosedForms {
+        ClosedForms {
+            kind: "none".into(),
+            available: false,
+            note: why.into(),
+            ..ClosedForms::new(vars.to_vec(), "none")
+        }
+    }
+}
+
+fn texts(response: Response) -> Vec<String> {
+    match response {
+        Response::Texts(t) => t,
+        Response::ClosedForms(_) => Vec::new(),
+    }
+}
+
+/// The exact gradient of a prepared expression, one text per variable (MATH.md §2).
+pub fn gradient_texts(prepared: &Prepared) -> Result<Vec<String>> {
+    let out = texts(call(Request::Gradient {
+        expr: prepared.for_symbolica(),
+        vars: prepared.vars.clone(),
+    })?);
+    Ok(out)
+}
+
+/// Validates `expr`, differentiates it with symbolica, and compiles value and gradient into an
+/// [`ExprLoss`] (MATH.md §2). Variables: `vars`, else in order of first appearance.
+pub fn compile_loss(
+    expr: &str,
+    vars: Option<&[String]>,
+    params: &BTreeMap<String, String>,
+) -> Result<ExprLoss> {
+    let prepared = prepare(expr, vars, params, false)?;
+    ExprLoss::new(&prepared, &gradient_texts(&prepared)?)
+}
+
+/// `h(t) = L(point + t·direction)` for the prepared loss: the exact `h^(k)(0)`, k = 0..=max_order,
+/// as symbolica's texts (rationals where the values are rational). The reference for the
+/// dual-number directional derivatives (MATH.md §2).
+pub fn line_derivatives(
+    prepared: &Prepared,
+    point: &[String],
+    direction: &[String],
+    max_order: usize,
+) -> Result<Vec<String>> {
+    let n = prepared.vars.len();
+    if point.len() != n || direction.len() != n {
+        return Err(Error::bad_input(
+            format!("point and direction need {n} entries"),
+            "give one entry per variable",
+        ));
+    }
+    Ok(texts(call(Request::Line {
+        expr: prepared.for_symbolica(),
+        vars: prepared.vars.clone(),
+        point: point.to_vec(),
+        direction: direction.to_vec(),
+        max_order,
+    })?))
+}
+
+/// Expands `expr` and puts it over a common denominator (symbolica).
+pub fn simplify(expr: &str) -> Result<String> {
+    Ok(texts(call(Request::Simplify {
+        expr: expr.to_string(),
+    })?)
+    .remove(0))
+}
+
+/// Closed forms of λ, η*, gᵀH⁺g, L4, c1 and Π_T g (MATH.md §3, §4, §6) for one-variable losses
+/// and for `l(z(θ))` with `l` undeclared (rank-one Hessian on M); `at` (variable → exact value)
+/// substitutes a point, otherwise the point stays symbolic. Where no closed form exists the
+/// result says so (`available = false`).
+pub fn closed_forms(
+    expr: &str,
+    vars: Option<&[String]>,
+    params: &BTreeMap<String, String>,
+    at: Option<&BTreeMap<String, String>>,
+) -> Result<ClosedForms> {
+    let prepared = prepare(expr, vars, params, true)?;
+    if prepared.abstract_functions.len() > 1 {
+        return Err(Error::bad_input(
+            format!(
+                "several undeclared functions ({}): closed forms take one, as in l(x*y)",
+                prepared.abstract_functions.join(", ")
+            ),
+            "write the loss as l(z) with one undeclared l",
+        ));
+    }
+    let at = at
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let value = crate::loss::expr::front::parse_param_value(k, v)?;
+                    Ok((
+                        k.clone(),
+                        crate::loss::expr::parse::print(
+                            &value,
+                            crate::loss::expr::parse::Flavor::Plain,
+                            &|_| None,
+                        ),
+                    ))
+                })
+                .collect::<Result<BTreeMap<_, _>>>()
+        })
+        .transpose()?;
+    match call(Request::ClosedForms {
+        expr: prepared.for_symbolica(),
+        vars: prepared.vars.clone(),
+        abstract_functions: prepared.abstract_functions.clone(),
+        at,
+    })? {
+        Response::ClosedForms(cf) => Ok(*cf),
+        Response::Texts(_) => Err(Error::bad_input(
+            "unexpected answer of the symbolica worker",
+            "report it",
+        )),
+    }
+}
