@@ -71,6 +71,9 @@ fn variables_params_and_order() {
     let unused: BTreeMap<String, String> = [("b".to_string(), "1".to_string())].into();
     assert!(what(prepare("x", None, &unused, false).unwrap_err()).contains("does not occur"));
     assert!(what(prep("2 + 3").unwrap_err()).contains("has no variable"));
+    // pi is the constant π, as in symbolica (never a variable).
+    assert_eq!(prep("pi*x^2").unwrap().vars, vec!["x"]);
+    assert_eq!(eval_text("pi/2", &[]).unwrap(), std::f64::consts::FRAC_PI_2);
 }
 
 #[test]

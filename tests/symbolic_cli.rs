@@ -54,6 +54,31 @@ fn cli_text_losses() {
         "{c1} vs {expected}"
     );
 
+    // --vars reorders the parameters; --param substitutes an exact rational.
+    let (code, stdout, stderr) = run(&[
+        "analyze",
+        "--expr",
+        "a*(x*y - 1)^2",
+        "--param",
+        "a=1/2",
+        "--vars",
+        "y,x",
+        "--point",
+        "0.5,2",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["variables"], serde_json::json!(["y", "x"]));
+    assert_eq!(v["variable_order"], "--vars");
+    // λ = l2·(x² + y²) = 17/4; top eigenvector ∝ ∇(xy) = (x, y) in the order (y, x) = (2, 1/2)/|·|.
+    assert!((v["sharpness"].as_f64().unwrap() - 4.25).abs() < 1e-13);
+    let u = v["top_eigvec"].as_array().unwrap();
+    assert!(
+        (u[0].as_f64().unwrap() - 2.0 / 4.25f64.sqrt()).abs() < 1e-12,
+        "{u:?}"
+    );
+
     let (code, stdout, _) = run(&["symbolic", "--expr", "(x^2 - 1)^2/4", "--at", "x=1"]);
     assert_eq!(code, 0);
     assert!(
@@ -101,6 +126,10 @@ fn cli_text_losses() {
         "cannot be used with",
     );
     bad(&["symbolic", "--expr", "max(x, 1)"], "A1");
+    bad(
+        &["symbolic", "--expr", "x^4", "--at", "x=0"],
+        "sharpness is not positive",
+    );
     bad(
         &["symbolic", "--expr", "(x^2-1)^2", "--at", "x=1/2"],
         "not a critical point",

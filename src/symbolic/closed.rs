@@ -26,10 +26,29 @@ fn formula(text: &str, at: Option<&BTreeMap<String, String>>) -> Result<Formula>
         Some(map) => factored(&substitute(text, map)?)?,
         None => text.to_string(),
     };
+    if text.contains(['¿', '⧞', '∞']) {
+        return Err(Error::bad_input(
+            "a closed form is undefined at the point (a division by zero: is the sharpness 0 there?)",
+            "choose a minimizer with a positive sharpness, or keep the point symbolic",
+        ));
+    }
     Ok(Formula {
         latex: latex(&text).ok(),
         plain: text,
     })
+}
+
+/// At a given point, the sharpness factor `text` must be a positive number (it divides).
+fn check_positive(text: &str, at: Option<&BTreeMap<String, String>>) -> Result<()> {
+    let Some(map) = at else { return Ok(()) };
+    let value = simplify(&substitute(text, map)?)?;
+    match crate::loss::expr::eval_text(&value, &[]) {
+        Ok(v) if v > 0.0 => Ok(()),
+        _ => Err(Error::bad_input(
+            format!("the sharpness is not positive at the point ({text} = {value}): closed forms are undefined there"),
+            "choose a minimizer with a positive sharpness, or keep the point symbolic",
+        )),
+    }
 }
 
 /// Derives the closed forms (see the module docs). `at` substitutes a point.
@@ -93,6 +112,7 @@ fn one_dim(f: &str, x: &str, at: Option<&BTreeMap<String, String>>) -> Result<Cl
             ));
         }
     }
+    check_positive(&f2, at)?;
     let c1 = simplify(&format!("(3*({f3})^2/({f2})-({f4}))/(3*({f2}))"))?;
     let mut cf = ClosedForms::new(vec![x.to_string()], "one_dimensional");
     cf.definitions.push(("f2".into(), formula(&f2, None)?));
@@ -167,6 +187,7 @@ fn rank_one(
         .map(|(gi, ai)| format!("({gi})*({ai})"))
         .collect::<Vec<_>>()
         .join("+");
+    check_positive(&s, at)?;
     let lambda = simplify(&format!("l2*({s})"))?;
     let ghg = simplify(&format!("({t3})^2/(({s})^3*({lambda}))"))?;
     let l4 = simplify(&format!("({t4})/({s})^2"))?;

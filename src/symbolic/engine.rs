@@ -87,5 +87,12 @@ pub fn line_derivatives(
                 .to_string(),
         );
     }
+    // symbolica prints an undefined value (0^0, 1/0) as '¿'.
+    if out.iter().any(|v| v.contains('¿')) {
+        return Err(Error::bad_input(
+            format!("'{expr}' is undefined along the line (0^0 or a division by zero)"),
+            "choose another point",
+        ));
+    }
     Ok(out)
 }

@@ -67,6 +67,11 @@ fn worker() -> &'static Sender<Job> {
     WORKER.get_or_init(|| {
         // Keep stdout clean for JSON: set before the first symbolica call of the process.
         std::env::set_var("SYMBOLICA_HIDE_BANNER", "1");
+        // symbolica logs warnings (e.g. "created infinity") on stdout; keep only errors unless
+        // the user asked for a log level.
+        if std::env::var_os("RUST_LOG").is_none() {
+            std::env::set_var("RUST_LOG", "error");
+        }
         let (tx, rx) = channel::<Job>();
         std::thread::Builder::new()
             .name("eosflip-symbolica".into())

@@ -92,7 +92,8 @@ fn collect(ast: &Ast, vars: &mut Vec<(String, usize)>, calls: &mut Vec<(String, 
     match ast {
         Ast::Num(_) => {}
         Ast::Var(n, pos) => {
-            if !vars.iter().any(|(v, _)| v == n) {
+            // `pi` is the constant π (symbolica reads it so), not a variable.
+            if n != "pi" && !vars.iter().any(|(v, _)| v == n) {
                 vars.push((n.clone(), *pos));
             }
         }

@@ -164,14 +164,14 @@ impl Graph {
         }
     }
 
-    /// Adds a syntax tree (parameters already substituted). `𝑒` is Euler's number, `𝜋` is π
-    /// (symbolica prints them so); other names must be variables of the graph.
+    /// Adds a syntax tree (parameters already substituted). `𝑒` is Euler's number, `pi` and `𝜋`
+    /// are π (as for symbolica); other names must be variables of the graph.
     pub fn add_ast(&mut self, ast: &Ast) -> Result<NodeId> {
         Ok(match ast {
             Ast::Num(r) => self.constant(r.to_f64()),
             Ast::Var(name, _) => match name.as_str() {
                 "𝑒" => self.constant(std::f64::consts::E),
-                "𝜋" => self.constant(std::f64::consts::PI),
+                "𝜋" | "pi" => self.constant(std::f64::consts::PI),
                 _ => {
                     let i = self.vars.iter().position(|v| v == name).ok_or_else(|| {
                         Error::bad_input(
