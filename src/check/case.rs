@@ -55,12 +55,19 @@ pub struct CaseFile {
     pub expect: Expectations,
 }
 
-/// Which loss: a catalog entry with parameters.
+/// Which loss: a catalog entry, or a text expression (feature `symbolic`), with parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LossSpec {
-    /// Catalog entry name.
-    pub catalog: String,
+    /// Catalog entry name (exactly one of `catalog` and `expr`).
+    #[serde(default)]
+    pub catalog: Option<String>,
+    /// A text loss, e.g. `"x^4 + y^2"` (needs the `symbolic` feature and `point.at`).
+    #[serde(default)]
+    pub expr: Option<String>,
+    /// Variable order of `expr` (default: order of first appearance).
+    #[serde(default)]
+    pub vars: Option<Vec<String>>,
     /// Parameters (numbers or strings).
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
@@ -212,10 +219,20 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "zhu_minimalist_unbalanced.toml",
 );
 
+/// Case files with text losses, embedded when the `symbolic` feature is on.
+#[cfg(feature = "symbolic")]
+pub const EMBEDDED_SYMBOLIC: &[(&str, &str)] =
+    embed!("text_chen_bruna.toml", "text_non_morse_bott.toml",);
+
+/// Case files with text losses (none without the `symbolic` feature).
+#[cfg(not(feature = "symbolic"))]
+pub const EMBEDDED_SYMBOLIC: &[(&str, &str)] = &[];
+
 /// Parses every embedded case.
 pub fn embedded_cases() -> Result<Vec<CaseFile>> {
     EMBEDDED
         .iter()
+        .chain(EMBEDDED_SYMBOLIC)
         .map(|(name, text)| CaseFile::parse(text, name))
         .collect()
 }

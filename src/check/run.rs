@@ -48,7 +48,6 @@ pub struct CaseReport {
 
 /// Runs `case`; `observer` receives the progress of the simulations.
 pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observer) -> CaseReport {
-    let tol = Tolerances::default();
     let mut report = CaseReport {
         name: case.name.clone(),
         description: case.description.clone(),
@@ -59,41 +58,103 @@ pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observe
         expectations: Vec::new(),
         met: false,
     };
-    let inst = match catalog::build(&case.loss.catalog, &case.params_text()) {
-        Ok(i) => i,
-        Err(e) => {
-            report.error = Some(e.to_string());
-            return report;
-        }
+    let built = match (&case.loss.catalog, &case.loss.expr) {
+        (Some(name), _) => catalog::build(name, &case.params_text()).map(|inst| {
+            let info = LossInfo {
+                name: inst.name.clone(),
+                params: inst.params.clone(),
+                dim: inst.loss.dim(),
+            };
+            let point = case
+                .point
+                .at
+                .clone()
+                .unwrap_or_else(|| inst.default_point.clone());
+            run_loaded(
+                case,
+                opts,
+                observer,
+                &inst.loss,
+                info,
+                &point,
+                "catalog loss built from analytic functions",
+                &mut report,
+            )
+        }),
+        (None, Some(expr)) => run_text(case, opts, observer, expr, &mut report),
+        (None, None) => Err(crate::error::Error::bad_input(
+            "no loss in the case",
+            "catalog or expr",
+        )),
     };
+    if let Err(e) = built {
+        report.error = Some(e.to_string());
+    }
+    report
+}
+
+#[cfg(feature = "symbolic")]
+fn run_text(
+    case: &CaseFile,
+    opts: &CheckOptions,
+    observer: &mut dyn Observer,
+    expr: &str,
+    report: &mut CaseReport,
+) -> crate::error::Result<()> {
+    let params = case.params_text();
+    let loss = crate::symbolic::compile_loss(expr, case.loss.vars.as_deref(), &params)?;
+    let point = case.point.at.clone().unwrap_or_default();
+    loss.check_finite(&point)?;
     let info = LossInfo {
-        name: inst.name.clone(),
-        params: inst.params.clone(),
-        dim: inst.loss.dim(),
+        name: format!("{expr} (variables {})", loss.vars().join(", ")),
+        params,
+        dim: loss.dim(),
     };
-    let point = case
-        .point
-        .at
-        .clone()
-        .unwrap_or_else(|| inst.default_point.clone());
+    let why = "text loss: only smooth functions (non-smooth ones are rejected when parsed)";
+    run_loaded(case, opts, observer, &loss, info, &point, why, report);
+    Ok(())
+}
+
+#[cfg(not(feature = "symbolic"))]
+fn run_text(
+    _: &CaseFile,
+    _: &CheckOptions,
+    _: &mut dyn Observer,
+    expr: &str,
+    _: &mut CaseReport,
+) -> crate::error::Result<()> {
+    Err(crate::error::Error::bad_input(
+        format!("the text loss '{expr}' needs the symbolic front end"),
+        "build eosflip with its default feature `symbolic`",
+    ))
+}
+
+/// Analysis, checks, validations and expectations for a built loss.
+#[allow(clippy::too_many_arguments)]
+fn run_loaded<L: Loss>(
+    case: &CaseFile,
+    opts: &CheckOptions,
+    observer: &mut dyn Observer,
+    loss: &L,
+    info: LossInfo,
+    point: &[f64],
+    smooth_reason: &str,
+    report: &mut CaseReport,
+) {
+    let tol = Tolerances::default();
     let aopts = AnalyzeOptions {
         refine: case.point.refine,
         tolerances: tol,
         ..AnalyzeOptions::default()
     };
-    let a = match analyze(&inst.loss, info, &point, &aopts) {
+    let a = match analyze(loss, info, point, &aopts) {
         Ok(a) => a,
         Err(e) => {
             report.error = Some(e.to_string());
-            return report;
+            return;
         }
     };
-    let mut checks = check_all(
-        &inst.loss,
-        &a,
-        Some("catalog loss built from analytic functions"),
-        &tol,
-    );
+    let mut checks = check_all(loss, &a, Some(smooth_reason), &tol);
     if !opts.only.is_empty() {
         checks.retain(|c| opts.only.contains(&c.id));
     }
@@ -105,7 +166,7 @@ pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observe
         report.validations = case
             .validations
             .iter()
-            .map(|v| run_validation(v, &inst.loss, &a.point, &case.options, observer))
+            .map(|v| run_validation(v, loss, &a.point, &case.options, observer))
             .collect();
         expectations.extend(compare_validations(&case.expect, &report.validations));
     }
@@ -113,5 +174,4 @@ pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observe
     report.checks = checks;
     report.expectations = expectations;
     report.analysis = Some(a);
-    report
 }

@@ -52,6 +52,10 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         validate: !args.no_validate,
     };
     let cases = load(args)?;
+    #[cfg(feature = "symbolic")]
+    if cases.iter().any(|c| c.loss.expr.is_some()) {
+        super::symbolic::notice();
+    }
     let show = !args.quiet && std::io::stderr().is_terminal();
     let mut reports = Vec::with_capacity(cases.len());
     let n = cases.len();

@@ -61,7 +61,7 @@ fn parse_at(text: &str) -> Result<BTreeMap<String, String>> {
 }
 
 #[cfg(feature = "symbolic")]
-fn notice() {
+pub fn notice() {
     use std::sync::Once;
     static ONCE: Once = Once::new();
     ONCE.call_once(|| eprintln!("{}", eosflip::symbolic::RESTRICTED_MODE_NOTICE));
