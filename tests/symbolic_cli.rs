@@ -134,4 +134,25 @@ fn cli_text_losses() {
         &["symbolic", "--expr", "(x^2-1)^2", "--at", "x=1/2"],
         "not a critical point",
     );
+    // A concrete loss on a parametrized piece of M: c1 = 32/s³ with s = t² + 1/t².
+    let (code, stdout, stderr) = run(&[
+        "symbolic",
+        "--expr",
+        "(x*y-1)^2/2",
+        "--at",
+        "x=t,y=1/t",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["closed_forms"]["kind"], "rank_one_at_point");
+    assert_eq!(v["closed_forms"]["c1"]["plain"], "32*t^6/(1+t^4)^3");
+    bad(
+        &["symbolic", "--expr", "(x*y-1)^2/2", "--at", "x=y"],
+        "'y' is a variable of the loss",
+    );
+    bad(
+        &["symbolic", "--expr", "(x*y-1)^2/2", "--at", "x=1,y=2"],
+        "dL/dx = 2",
+    );
 }

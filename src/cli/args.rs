@@ -90,7 +90,8 @@ pub struct SymbolicArgs {
     /// Named parameter substituted into the expression, `k=v` with v rational (repeatable).
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
-    /// A point, e.g. "x=2,y=1/2" (exact values); default: the point stays symbolic.
+    /// A point, e.g. "x=2,y=1/2" (exact values), or a piece of M parametrized by new symbols,
+    /// e.g. "x=t,y=1/t"; a coordinate left out stays symbolic. Default: the point stays symbolic.
     #[arg(
         long,
         value_name = "X=..,Y=..",

@@ -2,12 +2,14 @@
 //!
 //! - One variable: `λ = f''`, `η* = 2/f''`, `c1 = (3f'''²/f'' − f'''')/(3f'')` (MATH.md §3 at
 //!   η = η*), `Π_T g = 0` (isolated minimizer).
-//! - `L = l(z(θ))` with `l` undeclared: on `M = {z = z*}`, `l'(z*) = 0`, so `H = l2·a aᵀ`
-//!   with `a = ∇z`: rank one, `λ = l2·s`, `s = |a|²`, `v = a/|a|`. Only the 4-jet of `l` at z*
-//!   enters derivatives of order ≤ 4 on M, so `l` is replaced exactly by
-//!   `l2/2·w² + l3/6·w³ + l4/24·w⁴`, `w = z(θ') − z*`. With `T_k = d^k/dt^k L(θ + t a)|₀`
-//!   and `G = d²/dt² ∇L(θ + t a)|₀`: `g = G/s`, `gᵀH⁺g = (g·v)²/λ = T3²/(s³λ)`,
-//!   `L4 = T4/s²`, `c1 = (3gᵀH⁺g − L4)/(3λ)`, `Π_T g = g − (g·a)a/s`.
+//! - Rank one. If `H = ∇²L(θ)` has rank one, `H = λ v vᵀ` and every nonzero column `a` of H is
+//!   parallel to v. With `s = |a|²`, `T_k = d^k/dt^k L(θ + t a)|₀` and
+//!   `G = d²/dt² ∇L(θ + t a)|₀`: `g = G/s`, `gᵀH⁺g = (g·v)²/λ = T3²/(s³λ)`, `L4 = T4/s²`,
+//!   `c1 = (3gᵀH⁺g − L4)/(3λ)`, `Π_T g = g − (g·a)a/s` ([`RankOne`]). Two sources of `a`:
+//!   - `L = l(z(θ))` with `l` undeclared: on `M = {z = z*}`, `l'(z*) = 0`, so `H = l2·a aᵀ`
+//!     with `a = ∇z`, `λ = l2·s`. Only the 4-jet of `l` at z* enters derivatives of order ≤ 4 on
+//!     M, so `l` is replaced exactly by `l2/2·w² + l3/6·w³ + l4/24·w⁴`, `w = z(θ') − z*`.
+//!   - A concrete loss at a given point ([`super::closed_point`]): the Hessian there, exactly.
 //! - Otherwise the top eigenvector is not available in closed form: say so.
 
 use super::engine::{derivative, factored, latex, simplify, substitute, T};
@@ -19,9 +21,10 @@ use std::collections::BTreeMap;
 /// Symbol standing for z* while differentiating (replaced by z(θ) afterwards).
 const ZC: &str = "eosflip_zc";
 /// Names the closed forms use for l''(z*), l'''(z*), l''''(z*).
-const L_NAMES: [&str; 3] = ["l2", "l3", "l4"];
+pub(super) const L_NAMES: [&str; 3] = ["l2", "l3", "l4"];
 
-fn formula(text: &str, at: Option<&BTreeMap<String, String>>) -> Result<Formula> {
+/// `text` with the point substituted (factored), as a [`Formula`].
+pub(super) fn formula(text: &str, at: Option<&BTreeMap<String, String>>) -> Result<Formula> {
     let text = match at {
         Some(map) => factored(&substitute(text, map)?)?,
         None => text.to_string(),
@@ -38,12 +41,53 @@ fn formula(text: &str, at: Option<&BTreeMap<String, String>>) -> Result<Formula>
     })
 }
 
-/// At a given point, the sharpness factor `text` must be a positive number (it divides).
-fn check_positive(text: &str, at: Option<&BTreeMap<String, String>>) -> Result<()> {
-    let Some(map) = at else { return Ok(()) };
-    let value = simplify(&substitute(text, map)?)?;
+/// Whether the sign of the sharpness could be checked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Sign {
+    /// A number, checked positive.
+    Checked,
+    /// Symbolic (the point, or part of it, is symbolic): assumed positive.
+    Assumed,
+    /// No point given: the note states the assumption.
+    Stated,
+}
+
+impl Sign {
+    /// The caveat appended to the note.
+    pub(super) fn caveat(self) -> &'static str {
+        match self {
+            Sign::Checked | Sign::Stated => "",
+            Sign::Assumed => "; the sharpness is symbolic here: the forms hold where it is > 0",
+        }
+    }
+}
+
+/// Whether `text` still contains a name (a symbol, not a number).
+fn has_names(text: &str) -> bool {
+    fn walk(a: &Ast) -> bool {
+        match a {
+            Ast::Num(_) => false,
+            Ast::Var(..) => true,
+            Ast::Neg(x) => walk(x),
+            Ast::Bin(_, x, y) => walk(x) || walk(y),
+            Ast::Call(_, args, _) => args.iter().any(walk),
+        }
+    }
+    parse_ast(text).map(|a| walk(&a)).unwrap_or(true)
+}
+
+/// The sharpness factor `text` (after substituting `at`) divides: it must be positive where it
+/// is a number; where it stays symbolic its sign is assumed (and said).
+pub(super) fn check_positive(text: &str, at: Option<&BTreeMap<String, String>>) -> Result<Sign> {
+    let value = match at {
+        Some(map) => simplify(&substitute(text, map)?)?,
+        None => return Ok(Sign::Stated),
+    };
+    if has_names(&value) {
+        return Ok(Sign::Assumed);
+    }
     match crate::loss::expr::eval_text(&value, &[]) {
-        Ok(v) if v > 0.0 => Ok(()),
+        Ok(v) if v > 0.0 => Ok(Sign::Checked),
         _ => Err(Error::bad_input(
             format!("the sharpness is not positive at the point ({text} = {value}): closed forms are undefined there"),
             "choose a minimizer with a positive sharpness, or keep the point symbolic",
@@ -88,14 +132,36 @@ pub fn derive(
             "write the loss as l(z) with z an expression in the variables, e.g. --expr \"l(x*y*z)\"",
         )),
         (_, []) if vars.len() == 1 => one_dim(expr, &vars[0], at),
-        _ => Ok(ClosedForms::unavailable(
-            vars,
-            "no closed form: for a loss of several variables that is not of the form l(z(θ)), the \
-             top eigenvector of the Hessian is not expressible in closed form here (its Hessian on M \
-             may have rank > 1); write the loss as l(z) with l undeclared for the rank-one forms, or \
-             use `eosflip analyze --expr ... --point ...` for the numbers",
-        )),
+        (_, []) => match at {
+            Some(map) => super::closed_point::at_point(expr, vars, map),
+            None => Ok(ClosedForms::unavailable(
+                vars,
+                "no closed form for a symbolic point: M of a concrete loss of several variables is \
+                 not known in closed form here. Give a point of M with --at, exact (\"x=2,y=1/2\") \
+                 or parametrized by new symbols (\"x=t,y=1/t\"): where the Hessian there has rank \
+                 one the forms follow. Or write the loss as l(z) with l undeclared",
+            )),
+        },
     }
+}
+
+/// `f'(x) = 0` at the point, exactly (as symbolica simplifies it), else a bad-input error.
+pub(super) fn require_critical(
+    name: &str,
+    slope: &str,
+    at: &BTreeMap<String, String>,
+) -> Result<()> {
+    let value = simplify(&substitute(slope, at)?)?;
+    if value == "0" {
+        return Ok(());
+    }
+    let numeric = crate::loss::expr::eval_text(&value, &[])
+        .map(|v| format!(" (≈ {v:.3e})"))
+        .unwrap_or_default();
+    Err(Error::bad_input(
+        format!("the point is not a critical point: {name} = {value}{numeric} there, not 0"),
+        "give a minimizer with --at (a point of M, where the gradient vanishes exactly)",
+    ))
 }
 
 fn one_dim(f: &str, x: &str, at: Option<&BTreeMap<String, String>>) -> Result<ClosedForms> {
@@ -104,15 +170,9 @@ fn one_dim(f: &str, x: &str, at: Option<&BTreeMap<String, String>>) -> Result<Cl
     let f3 = derivative(&f2, x)?;
     let f4 = derivative(&f3, x)?;
     if let Some(map) = at {
-        let slope = simplify(&substitute(&f1, map)?)?;
-        if slope != "0" {
-            return Err(Error::bad_input(
-                format!("the point is not a critical point: f'({x}) = {slope} there, not 0"),
-                "give a minimizer with --at, or use --on-manifold to keep the point symbolic",
-            ));
-        }
+        require_critical(&format!("f'({x})"), &f1, map)?;
     }
-    check_positive(&f2, at)?;
+    let sign = check_positive(&f2, at)?;
     let c1 = simplify(&format!("(3*({f3})^2/({f2})-({f4}))/(3*({f2}))"))?;
     let mut cf = ClosedForms::new(vec![x.to_string()], "one_dimensional");
     cf.definitions.push(("f2".into(), formula(&f2, None)?));
@@ -124,7 +184,8 @@ fn one_dim(f: &str, x: &str, at: Option<&BTreeMap<String, String>>) -> Result<Cl
     cf.drift = Some(vec![formula("0", None)?]);
     cf.note = format!(
         "one variable: at a minimizer {x} (f'({x}) = 0, f''({x}) > 0) with eta = eta_star, \
-         c1 = (eta/6)(3 f'''^2/f'' - f''''); the drift is 0 (isolated minimizer, T = {{0}})"
+         c1 = (eta/6)(3 f'''^2/f'' - f''''); the drift is 0 (isolated minimizer, T = {{0}}){}",
+        sign.caveat()
     );
     Ok(cf)
 }
@@ -135,23 +196,80 @@ fn taylor_l(z: &str) -> String {
     format!("l2/2*{w}^2+l3/6*{w}^3+l4/24*{w}^4")
 }
 
-/// `d^k/dt^k F(θ + t a)` at t = 0 with z* = z(θ) substituted, simplified.
-fn line_jet(f: &str, vars: &[String], a: &[String], z: &str, k: usize) -> Result<String> {
+/// `d^k/dt^k F(base + t a)` at t = 0 (`base[i]` the value of `vars[i]`, possibly the variable
+/// itself), then `back` substituted; simplified.
+pub(super) fn line_jet(
+    f: &str,
+    vars: &[String],
+    base: &[String],
+    a: &[String],
+    back: &BTreeMap<String, String>,
+    k: usize,
+) -> Result<String> {
     let shift: BTreeMap<String, String> = vars
         .iter()
-        .zip(a)
-        .map(|(v, ai)| (v.clone(), format!("{v}+{T}*({ai})")))
+        .zip(base.iter().zip(a))
+        .map(|(v, (b, ai))| (v.clone(), format!("({b})+{T}*({ai})")))
         .collect();
     let mut h = substitute(f, &shift)?;
     for _ in 0..k {
         h = derivative(&h, T)?;
     }
-    let back: BTreeMap<String, String> = [
-        (T.to_string(), "0".to_string()),
-        (ZC.to_string(), z.to_string()),
-    ]
-    .into();
+    let mut back = back.clone();
+    back.insert(T.to_string(), "0".to_string());
     simplify(&substitute(&h, &back)?)
+}
+
+/// The rank-one closed forms of the module docs from a direction `a` ∝ v, `s = |a|²`, λ, `T3`,
+/// `T4` and `G = d²/dt² ∇L(θ + t a)|₀`.
+pub(super) struct RankOne<'a> {
+    pub vars: &'a [String],
+    pub a: &'a [String],
+    pub s: &'a str,
+    pub lambda: &'a str,
+    pub t3: &'a str,
+    pub t4: &'a str,
+    pub big_g: &'a [String],
+}
+
+impl RankOne<'_> {
+    /// λ, η*, gᵀH⁺g, L4, c1 and Π_T g; `at` substitutes a point (definitions and note empty).
+    pub(super) fn assemble(
+        &self,
+        kind: &str,
+        at: Option<&BTreeMap<String, String>>,
+    ) -> Result<ClosedForms> {
+        let (s, lambda) = (self.s, self.lambda);
+        let g: Vec<String> = self
+            .big_g
+            .iter()
+            .map(|gi| simplify(&format!("({gi})/({s})")))
+            .collect::<Result<_>>()?;
+        let g_dot_a = g
+            .iter()
+            .zip(self.a)
+            .map(|(gi, ai)| format!("({gi})*({ai})"))
+            .collect::<Vec<_>>()
+            .join("+");
+        let ghg = simplify(&format!("({})^2/(({s})^3*({lambda}))", self.t3))?;
+        let l4 = simplify(&format!("({})/({s})^2", self.t4))?;
+        let c1 = factored(&format!("(3*({ghg})-({l4}))/(3*({lambda}))"))?;
+        let mut cf = ClosedForms::new(self.vars.to_vec(), kind);
+        cf.sharpness = Some(formula(lambda, at)?);
+        cf.eta_star = Some(formula(&format!("2/({lambda})"), at)?);
+        cf.g_hplus_g = Some(formula(&factored(&ghg)?, at)?);
+        cf.l4 = Some(formula(&factored(&l4)?, at)?);
+        cf.c1 = Some(formula(&c1, at)?);
+        cf.drift = Some(
+            g.iter()
+                .zip(self.a)
+                .map(|(gi, ai)| {
+                    formula(&factored(&format!("({gi})-({g_dot_a})*({ai})/({s})"))?, at)
+                })
+                .collect::<Result<_>>()?,
+        );
+        Ok(cf)
+    }
 }
 
 fn rank_one(
@@ -172,47 +290,35 @@ fn rank_one(
             .join("+"),
     )?;
     let big_l = taylor_l(&z);
-    let t3 = line_jet(&big_l, vars, &a, &z, 3)?;
-    let t4 = line_jet(&big_l, vars, &a, &z, 4)?;
-    let g: Vec<String> = vars
+    let back: BTreeMap<String, String> = [(ZC.to_string(), z.clone())].into();
+    let t3 = line_jet(&big_l, vars, vars, &a, &back, 3)?;
+    let t4 = line_jet(&big_l, vars, vars, &a, &back, 4)?;
+    let big_g: Vec<String> = vars
         .iter()
-        .map(|v| {
-            let gi = line_jet(&derivative(&big_l, v)?, vars, &a, &z, 2)?;
-            simplify(&format!("({gi})/({s})"))
-        })
+        .map(|v| line_jet(&derivative(&big_l, v)?, vars, vars, &a, &back, 2))
         .collect::<Result<_>>()?;
-    let g_dot_a = g
-        .iter()
-        .zip(&a)
-        .map(|(gi, ai)| format!("({gi})*({ai})"))
-        .collect::<Vec<_>>()
-        .join("+");
-    check_positive(&s, at)?;
+    let sign = check_positive(&s, at)?;
     let lambda = simplify(&format!("l2*({s})"))?;
-    let ghg = simplify(&format!("({t3})^2/(({s})^3*({lambda}))"))?;
-    let l4 = simplify(&format!("({t4})/({s})^2"))?;
-    let c1 = factored(&format!("(3*({ghg})-({l4}))/(3*({lambda}))"))?;
-    let mut cf = ClosedForms::new(vars.to_vec(), "rank_one");
+    let mut cf = RankOne {
+        vars,
+        a: &a,
+        s: &s,
+        lambda: &lambda,
+        t3: &t3,
+        t4: &t4,
+        big_g: &big_g,
+    }
+    .assemble("rank_one", at)?;
     cf.definitions.push(("z".into(), formula(&z, None)?));
     cf.definitions
         .push(("s = |grad z|^2".into(), formula(&s, None)?));
     cf.definitions
         .push(("alpha".into(), formula("3*l3^2-l2*l4", None)?));
-    cf.sharpness = Some(formula(&lambda, at)?);
-    cf.eta_star = Some(formula(&format!("2/({lambda})"), at)?);
-    cf.g_hplus_g = Some(formula(&factored(&ghg)?, at)?);
-    cf.l4 = Some(formula(&factored(&l4)?, at)?);
-    cf.c1 = Some(formula(&c1, at)?);
-    cf.drift = Some(
-        g.iter()
-            .zip(&a)
-            .map(|(gi, ai)| formula(&factored(&format!("({gi})-({g_dot_a})*({ai})/({s})"))?, at))
-            .collect::<Result<_>>()?,
-    );
     cf.note = format!(
         "L = {l}(z) at a point of M = {{z = z*}}: l2, l3, l4 are {l}'', {l}''', {l}'''' at z* and \
          {l}'(z*) = 0 (l2 > 0); the Hessian l2 (grad z)(grad z)^T has rank one, top eigenvector \
-         grad z/|grad z|; eta = eta_star"
+         grad z/|grad z|; eta = eta_star{}",
+        sign.caveat()
     );
     Ok(cf)
 }

@@ -13,6 +13,7 @@
 //! so the whole numeric core runs on it unchanged.
 
 mod closed;
+mod closed_point;
 mod engine;
 pub mod worker;
 
@@ -40,7 +41,8 @@ pub struct Formula {
 pub struct ClosedForms {
     /// Variables in parameter order.
     pub vars: Vec<String>,
-    /// `one_dimensional`, `rank_one` or `none`.
+    /// `one_dimensional`, `rank_one` (from `l(z)`), `rank_one_at_point` (a concrete loss at a
+    /// point) or `none`.
     pub kind: String,
     /// Whether closed forms were derived.
     pub available: bool,
@@ -149,8 +151,9 @@ pub fn simplify(expr: &str) -> Result<String> {
 }
 
 /// Closed forms of λ, η*, gᵀH⁺g, L4, c1 and Π_T g (MATH.md §3, §4, §6) for one-variable losses
-/// and for `l(z(θ))` with `l` undeclared (rank-one Hessian on M); `at` (variable → exact value)
-/// substitutes a point, otherwise the point stays symbolic. Where no closed form exists the
+/// and for losses whose Hessian on M has rank one: `l(z(θ))` with `l` undeclared (the point may
+/// stay symbolic), or a concrete loss at a point `at` (variable → value: exact numbers, or
+/// expressions in new symbols that parametrize part of M, e.g. `x = t, y = 1/t`). Where no closed form exists the
 /// result says so (`available = false`).
 pub fn closed_forms(
     expr: &str,
@@ -172,15 +175,9 @@ pub fn closed_forms(
         .map(|m| {
             m.iter()
                 .map(|(k, v)| {
-                    let value = crate::loss::expr::front::parse_param_value(k, v)?;
-                    Ok((
-                        k.clone(),
-                        crate::loss::expr::parse::print(
-                            &value,
-                            crate::loss::expr::parse::Flavor::Plain,
-                            &|_| None,
-                        ),
-                    ))
+                    let value =
+                        crate::loss::expr::front::parse_point_value(k, v, &prepared.vars, params)?;
+                    Ok((k.clone(), value))
                 })
                 .collect::<Result<BTreeMap<_, _>>>()
         })

@@ -78,6 +78,59 @@ pub fn parse_param_value(name: &str, text: &str) -> Result<Ast> {
     Ok(ast)
 }
 
+/// Parses the value of one coordinate of a point (`--at x=1/2` or, parametrizing part of M,
+/// `--at x=t` with `t` a new symbol): numbers, new symbols, parameters (substituted) and smooth
+/// functions. Names of the loss's variables and reserved names are refused. Returns the value in
+/// symbolica's notation.
+pub fn parse_point_value(
+    name: &str,
+    text: &str,
+    vars: &[String],
+    params: &BTreeMap<String, String>,
+) -> Result<String> {
+    let ast = parse(text).map_err(|e| {
+        Error::bad_input(
+            format!("--at {name}={text}: the value is not an expression ({e})"),
+            "give a number or an expression in new symbols, e.g. --at \"x=2,y=1/2\" or \"x=t,y=1/t\"",
+        )
+    })?;
+    let (mut names, mut calls) = (Vec::new(), Vec::new());
+    collect(&ast, &mut names, &mut calls);
+    if let Some((f, _, _)) = calls
+        .iter()
+        .find(|(f, n, _)| !SMOOTH_FUNCTIONS.contains(&f.as_str()) || *n != 1)
+    {
+        return Err(Error::bad_input(
+            format!("--at {name}={text}: '{f}' is not one of the functions a point may use"),
+            format!("use {}", SMOOTH_FUNCTIONS.join(", ")),
+        ));
+    }
+    if let Some((n, _)) = names.iter().find(|(n, _)| vars.contains(n)) {
+        return Err(Error::bad_input(
+            format!("--at {name}={text}: '{n}' is a variable of the loss, not a free symbol"),
+            "parametrize the point by new symbols, e.g. --at \"x=t,y=1/t\"",
+        ));
+    }
+    if let Some((n, _)) = names
+        .iter()
+        .find(|(n, _)| ["l2", "l3", "l4"].contains(&n.as_str()) || n.starts_with("eosflip_"))
+    {
+        return Err(Error::bad_input(
+            format!("--at {name}={text}: the name '{n}' is reserved for closed forms"),
+            "choose another symbol",
+        ));
+    }
+    let params = params
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), parse_param_value(k, v)?)))
+        .collect::<Result<BTreeMap<_, _>>>()?;
+    Ok(print(
+        &substitute(&ast, &params),
+        Flavor::Symbolica,
+        &|_| None,
+    ))
+}
+
 fn has_call(ast: &Ast) -> bool {
     match ast {
         Ast::Num(_) | Ast::Var(..) => false,
