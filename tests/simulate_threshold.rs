@@ -46,6 +46,12 @@ fn first_order_error_shrinks_like_eps_rel_in_the_regime() {
     let g = s.gap_error_order.unwrap();
     assert!((g.order - 1.0).abs() < 0.2, "gap order {}", g.order);
     assert!((s.rel_error_order.unwrap().order - 2.0).abs() < 0.2);
+    // The branch p² ≈ (β+δ)/c1 during the drift: O(ε_rel) at fixed β0/ε_rel (MATH.md §5).
+    let b = s.branch_error_order.unwrap();
+    assert!(
+        b.points >= 3 && (0.8..1.5).contains(&b.order),
+        "branch order {b:?}"
+    );
 }
 
 #[test]

@@ -64,6 +64,16 @@ impl LocalFlip {
         self.spectrum.top_eigvec()
     }
 
+    /// `θ + kick·v`: the point kicked along the top eigenvector.
+    pub fn kicked(&self, kick: f64) -> Vec<f64> {
+        let v = self.v();
+        self.point
+            .iter()
+            .zip(v.iter())
+            .map(|(t, w)| t + kick * w)
+            .collect()
+    }
+
     /// c1 (GD formula) for `self.eta`.
     pub fn c1(&self) -> f64 {
         self.coefficients.c1_gd

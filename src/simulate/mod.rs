@@ -9,6 +9,7 @@
 //! | [`amplitude`] | validation 1: 2-cycle amplitude `√(β/c1)` where `Π_T g = 0` (§3, §5) |
 //! | [`drift`] | validation 2: tangent drift `−η p² Π_T g` (§4) |
 //! | [`threshold`] | validation 3: convergence at the threshold, both λ∞ predictions (§5) |
+//! | [`branch`] | validation 3: the oscillation tracks the branch `p² ≈ (β+δ)/c1` (§5) |
 //! | [`threshold_sweep`] | validation 3 over ε_rel → 0: fitted orders |
 //! | [`slow_dynamics`] | start-aware λ∞: closed form (constant δ, Lambert W) and along M; `d` |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
@@ -19,6 +20,7 @@
 //! quantities that could not be measured are `None`.
 
 pub mod amplitude;
+pub mod branch;
 pub mod cycle;
 pub mod drift;
 pub mod gd;

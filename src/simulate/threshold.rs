@@ -34,6 +34,7 @@
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::manifold::refine::{gradient_scale, refine};
+use crate::simulate::branch::{track_branch, BranchOptions, BranchTracking};
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
 use crate::simulate::local::{ensure_critical, flip_defined, move_along_m, LocalFlip};
 use crate::simulate::slow_dynamics::{along_m, path_d, start_aware_mu_inf};
@@ -75,6 +76,8 @@ pub struct ThresholdOptions {
     pub sample_every: usize,
     /// Step cap when moving along M.
     pub max_move_step: f64,
+    /// Tracking of the shifted branch p² ≈ (β+δ)/c1 during the drift ([`track_branch`]).
+    pub branch: BranchOptions,
     /// Tolerances (spectrum, refinement).
     pub tolerances: Tolerances,
 }
@@ -96,6 +99,7 @@ impl Default for ThresholdOptions {
             max_close_beta0: 0.2,
             sample_every: 0,
             max_move_step: 0.25,
+            branch: BranchOptions::default(),
             tolerances: Tolerances::default(),
         }
     }
@@ -161,6 +165,8 @@ pub struct ThresholdRun {
     pub start_aware_rel_error: Option<f64>,
     /// Whether the first-order regime holds.
     pub in_first_order_regime: bool,
+    /// The shifted branch during the drift (runs from above the threshold; a failure fails the run).
+    pub branch: Option<BranchTracking>,
     /// Verdict.
     pub outcome: Outcome,
     /// Why, in words (states the regime).
@@ -221,7 +227,14 @@ pub fn threshold_convergence<L: Loss>(
     run.d = path_d(loss, &start, &thr, pred, opts.max_move_step, tol);
     run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
         .map(|mu| (2.0 + mu) / eta);
-    simulate(loss, &start, &mut run, opts, observer);
+    let x0 = start.kicked(run.kick);
+    simulate(loss, &start, &x0, &mut run, opts, observer);
+    run.branch = (opts.branch.enabled && run.beta0 > 0.0).then(|| {
+        let (b, steps) = (&opts.branch, opts.max_steps);
+        track_branch(
+            loss, &x0, eta, run.beta0, delta, eps_rel, run.d, steps, b, tol,
+        )
+    });
     judge(&mut run, delta, opts);
     Ok(run)
 }
@@ -264,6 +277,7 @@ fn blank_run(
         first_order_rel_error: None,
         start_aware_rel_error: None,
         in_first_order_regime: false,
+        branch: None,
         outcome: Outcome::Inconclusive,
         note: String::new(),
     }
@@ -272,16 +286,11 @@ fn blank_run(
 fn simulate<L: Loss>(
     loss: &L,
     start: &LocalFlip,
+    x0: &[f64],
     run: &mut ThresholdRun,
     opts: &ThresholdOptions,
     observer: &mut dyn Observer,
 ) {
-    let x0: Vec<f64> = start
-        .point
-        .iter()
-        .zip(start.v().iter())
-        .map(|(t, w)| t + run.kick * w)
-        .collect();
     let scale = gradient_scale(start.sharpness(), &start.point);
     let gd = GdOptions {
         max_steps: opts.max_steps,
@@ -291,7 +300,7 @@ fn simulate<L: Loss>(
         sample_sharpness: true,
         ..GdOptions::default()
     };
-    let r = run_gd(loss, &x0, run.eta, &gd, observer);
+    let r = run_gd(loss, x0, run.eta, &gd, observer);
     run.steps = r.steps;
     run.stop = r.stop;
     run.final_grad_norm = r.final_grad_norm;
@@ -357,6 +366,13 @@ fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
     let along_m_held = run.eps_rel <= opts.regime_eps_along_m && run.lambda_inf_along_m.is_some();
     if along_m_held {
         outcome = outcome.and(ok(run.along_m_gap_error));
+    }
+    if run
+        .branch
+        .as_ref()
+        .is_some_and(|b| b.outcome == Outcome::Fail)
+    {
+        outcome = Outcome::Fail;
     }
     run.outcome = outcome;
     run.note = format!(

@@ -21,6 +21,10 @@ pub struct ThresholdSweep {
     pub rel_error_order: Option<OrderFit>,
     /// Order of `along_m_gap_error` in ε_rel.
     pub along_m_gap_error_order: Option<OrderFit>,
+    /// Order of the branch tracking's median relative error in ε_rel (runs whose branch
+    /// measurement is conclusive; expected ≈ 1 at fixed β0/ε_rel).
+    #[serde(default)]
+    pub branch_error_order: Option<OrderFit>,
     /// Verdict: every run, and the gap-error order when every run is in the regime.
     pub outcome: Outcome,
     /// Why, in words.
@@ -50,9 +54,16 @@ pub fn threshold_sweep<L: Loss>(
     let gap_error_order = fit_order(&eps, &pick(|r| r.first_order_gap_error));
     let rel_error_order = fit_order(&eps, &pick(|r| r.first_order_rel_error));
     let along_m_gap_error_order = fit_order(&eps, &pick(|r| r.along_m_gap_error));
+    let branch_error_order = fit_order(
+        &eps,
+        &pick(|r| {
+            let b = r.branch.as_ref()?;
+            (b.outcome != Outcome::Inconclusive).then_some(b.median_rel_error?)
+        }),
+    );
     let all = runs.iter().fold(Outcome::Pass, |acc, r| acc.and(r.outcome));
     let in_regime = !runs.is_empty() && runs.iter().all(|r| r.in_first_order_regime);
-    let order = match gap_error_order {
+    let judge_order = |fit: Option<OrderFit>| match fit {
         Some(f) if in_regime && f.points >= 3 => {
             if f.order >= 1.0 - opts.order_tol {
                 Outcome::Pass
@@ -62,21 +73,31 @@ pub fn threshold_sweep<L: Loss>(
         }
         _ => Outcome::Inconclusive,
     };
+    let order = judge_order(gap_error_order);
     let outcome = if in_regime { all.and(order) } else { all };
+    // The branch order fails the sweep only when measured on ≥ 3 runs and too low.
+    let outcome = match judge_order(branch_error_order) {
+        Outcome::Fail => Outcome::Fail,
+        _ => outcome,
+    };
     let note = format!(
-        "first-order gap error ~ ε_rel^{} (expected ≈ 1{}); runs combined: {all:?}",
+        "first-order gap error ~ ε_rel^{} (expected ≈ 1{}); branch error ~ ε_rel^{} over {} \
+         runs; runs combined: {all:?}",
         gap_error_order.map_or("?".into(), |f| format!("{:.3}", f.order)),
         if in_regime {
             ""
         } else {
             "; not every run is in the first-order regime, the order is reported only"
-        }
+        },
+        branch_error_order.map_or("?".into(), |f| format!("{:.3}", f.order)),
+        branch_error_order.map_or(0, |f| f.points),
     );
     Ok(ThresholdSweep {
         runs,
         gap_error_order,
         rel_error_order,
         along_m_gap_error_order,
+        branch_error_order,
         outcome,
         note,
     })
