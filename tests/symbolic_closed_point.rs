@@ -233,3 +233,84 @@ fn snapshots_of_parametrized_catalog_links() {
         }
     });
 }
+
+/// Concrete losses of the form φ(z(θ)) keep the point symbolic; (name, text, variables, point of
+/// M as a function of the parameters t, u).
+type PointOnM = fn(f64, f64) -> Vec<f64>;
+const COMPOSITE: [(&str, &str, PointOnM); 3] = [
+    ("minimalist", "((x*y)^2-1)^2/4", |t, _| vec![t, 1.0 / t]),
+    ("logistic", "log(1+exp(x*y))-3/4*x*y", |t, _| {
+        vec![t, 3f64.ln() / t]
+    }),
+    ("squared_depth3", "(x*y*z-1)^2/2", |t, u| {
+        vec![t, 1.0 / (t * u), u]
+    }),
+];
+
+fn composite_forms() -> &'static Vec<(ClosedForms, eosflip::loss::expr::ExprLoss)> {
+    static CF: OnceLock<Vec<(ClosedForms, eosflip::loss::expr::ExprLoss)>> = OnceLock::new();
+    CF.get_or_init(|| {
+        COMPOSITE
+            .iter()
+            .map(|(name, expr, _)| {
+                let cf = closed_forms(expr, None, &BTreeMap::new(), None).unwrap();
+                assert_eq!(cf.kind, "composite", "{name}: {}", cf.note);
+                (cf, compile_loss(expr, None, &BTreeMap::new()).unwrap())
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn composite_squared_product_at_a_symbolic_point() {
+    // (xy − 1)²/2 = φ(xy), φ(w) = (w − 1)²/2: l2 = 1, l3 = l4 = 0, and on M z = xy = 1, so the
+    // l(xy) reference gives c1 = 32z²/s³, gᵀH⁺g = 36z²/s², L4 = 12z²/s², Π_T g = 2(x² − y²)/s·(x, −y).
+    let cf = closed_forms("(x*y-1)^2/2", None, &BTreeMap::new(), None).unwrap();
+    assert_eq!(cf.kind, "composite");
+    assert_eq!(plain(&cf.sharpness), "x^2+y^2");
+    assert_eq!(plain(&cf.c1), "32*x^2*y^2/(x^2+y^2)^3");
+    assert_eq!(plain(&cf.g_hplus_g), "36*x^2*y^2/(x^2+y^2)^2");
+    assert_eq!(plain(&cf.l4), "12*x^2*y^2/(x^2+y^2)^2");
+    let d = cf.drift.as_ref().unwrap();
+    for (x, y) in [(2.0f64, 0.5f64), (0.3, 1.0 / 0.3)] {
+        let v = [("x", x), ("y", y)];
+        let k = 2.0 * (x * x - y * y) / (x * x + y * y);
+        assert_rel(eval(&d[0].plain, &v), k * x, 1e-14, 0.0, "drift x");
+        assert_rel(eval(&d[1].plain, &v), -k * y, 1e-14, 0.0, "drift y");
+    }
+    insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_json_snapshot!("closed_composite_squared", cf);
+    });
+    // Not of the form φ(z): no closed form at a symbolic point (but one at a given point).
+    let none = closed_forms("(x*y-1)^2*(1+x^2)/2", None, &BTreeMap::new(), None).unwrap();
+    assert!(
+        !none.available && none.note.contains("--at"),
+        "{}",
+        none.note
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #[test]
+    fn composite_forms_match_the_numeric_core(
+        which in 0usize..3,
+        t in prop_oneof![0.4f64..2.5, -2.5f64..-0.4],
+        u in 0.5f64..2.0,
+    ) {
+        let (cf, loss) = &composite_forms()[which];
+        let point = (COMPOSITE[which].2)(t, u);
+        let names = ["x", "y", "z"];
+        let v: Vec<(&str, f64)> = names.iter().copied().zip(point.iter().copied()).collect();
+        let a = analyze_at(loss, &point);
+        let c1 = eval(plain(&cf.c1), &v);
+        prop_assert!(rel(a.c1.unwrap(), c1, 1e-3) < 1e-10, "core {:?} vs closed {c1}", a.c1);
+        prop_assert!(rel(a.sharpness, eval(plain(&cf.sharpness), &v), 0.0) < 1e-12);
+        let drift = a.drift.unwrap();
+        let scale = drift.iter().fold(1e-3f64, |m, d| m.max(d.abs()));
+        for (d, f) in drift.iter().zip(cf.drift.as_ref().unwrap()) {
+            let closed = eval(&f.plain, &v);
+            prop_assert!((d - closed).abs() <= 1e-10 * scale, "drift {d} vs {closed}");
+        }
+    }
+}

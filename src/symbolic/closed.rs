@@ -9,9 +9,12 @@
 //!   - `L = l(z(θ))` with `l` undeclared: on `M = {z = z*}`, `l'(z*) = 0`, so `H = l2·a aᵀ`
 //!     with `a = ∇z`, `λ = l2·s`. Only the 4-jet of `l` at z* enters derivatives of order ≤ 4 on
 //!     M, so `l` is replaced exactly by `l2/2·w² + l3/6·w³ + l4/24·w⁴`, `w = z(θ') − z*`.
+//!   - A concrete loss `φ(z(θ))` (recognised by [`super::composite`] and verified exactly) at a
+//!     symbolic point of M: the forms of `l(z)` with `l_k = φ^(k)(z)`.
 //!   - A concrete loss at a given point ([`super::closed_point`]): the Hessian there, exactly.
 //! - Otherwise the top eigenvector is not available in closed form: say so.
 
+use super::composite::{Composite, W};
 use super::engine::{derivative, factored, latex, simplify, substitute, T};
 use super::{ClosedForms, Formula};
 use crate::error::{Error, Result};
@@ -134,15 +137,66 @@ pub fn derive(
         (_, []) if vars.len() == 1 => one_dim(expr, &vars[0], at),
         (_, []) => match at {
             Some(map) => super::closed_point::at_point(expr, vars, map),
-            None => Ok(ClosedForms::unavailable(
-                vars,
-                "no closed form for a symbolic point: M of a concrete loss of several variables is \
-                 not known in closed form here. Give a point of M with --at, exact (\"x=2,y=1/2\") \
-                 or parametrized by new symbols (\"x=t,y=1/t\"): where the Hessian there has rank \
-                 one the forms follow. Or write the loss as l(z) with l undeclared",
-            )),
+            None => match composite(expr, &ast, vars)? {
+                Some(c) => composite_forms(vars, &c),
+                None => Ok(ClosedForms::unavailable(
+                    vars,
+                    "no closed form for a symbolic point: the loss is not of the form phi(z(theta)) \
+                     that eosflip can recognise, so M and the top eigenvector are not known in \
+                     closed form here. Give a point of M with --at, exact (\"x=2,y=1/2\") or \
+                     parametrized by new symbols (\"x=t,y=1/t\"): where the Hessian there has rank \
+                     one the forms follow. Or write the loss as l(z) with l undeclared",
+                )),
+            },
         },
     }
+}
+
+/// The first candidate `L = φ(z)` ([`super::composite`]) that holds exactly (`φ(z(θ)) − L`
+/// simplifies to 0) with φ not affine.
+fn composite(expr: &str, ast: &Ast, vars: &[String]) -> Result<Option<Composite>> {
+    for c in super::composite::candidates(ast, vars) {
+        let back: BTreeMap<String, String> = [(W.to_string(), c.z.clone())].into();
+        let phi_z = substitute(&c.phi, &back)?;
+        // An affine φ (φ'' = 0, e.g. z the loss up to a factor) has no minimizer: skip it.
+        let phi2 = derivative(&derivative(&c.phi, W)?, W)?;
+        if simplify(&format!("({phi_z})-({expr})"))? == "0" && simplify(&phi2)? != "0" {
+            return Ok(Some(c));
+        }
+    }
+    Ok(None)
+}
+
+/// `L = φ(z)` at a symbolic point of M: the forms of `l(z)` with `l_k = φ^(k)(z)`.
+fn composite_forms(vars: &[String], c: &Composite) -> Result<ClosedForms> {
+    let back: BTreeMap<String, String> = [(W.to_string(), c.z.clone())].into();
+    let mut d = c.phi.clone();
+    let mut l = BTreeMap::new();
+    for k in 1..=4 {
+        d = derivative(&d, W)?;
+        if k >= 2 {
+            l.insert(
+                L_NAMES[k - 2].to_string(),
+                simplify(&substitute(&d, &back)?)?,
+            );
+        }
+    }
+    let mut cf = rank_one(&c.z, vars, "l", Some(&l))?;
+    cf.kind = "composite".into();
+    cf.definitions.retain(|(name, _)| name != "alpha");
+    let phi = substitute(&c.phi, &[(W.to_string(), "w".to_string())].into())?;
+    cf.definitions.push(("phi(w)".into(), formula(&phi, None)?));
+    for name in L_NAMES {
+        cf.definitions.push((
+            format!("{name} = phi^({})(z)", &name[1..]),
+            formula(&l[name], None)?,
+        ));
+    }
+    cf.note = "L = phi(z) at a point of M where phi'(z) = 0 and phi''(z) > 0 (the point stays \
+               symbolic: on M, z takes the value of a minimizer of phi); the Hessian phi''(z) \
+               (grad z)(grad z)^T has rank one, top eigenvector grad z/|grad z|; eta = eta_star"
+        .into();
+    Ok(cf)
 }
 
 /// `f'(x) = 0` at the point, exactly (as symbolica simplifies it), else a bad-input error.

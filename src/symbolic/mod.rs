@@ -14,6 +14,7 @@
 
 mod closed;
 mod closed_point;
+mod composite;
 mod engine;
 pub mod worker;
 
@@ -41,8 +42,8 @@ pub struct Formula {
 pub struct ClosedForms {
     /// Variables in parameter order.
     pub vars: Vec<String>,
-    /// `one_dimensional`, `rank_one` (from `l(z)`), `rank_one_at_point` (a concrete loss at a
-    /// point) or `none`.
+    /// `one_dimensional`, `rank_one` (from `l(z)`), `composite` (a concrete `φ(z(θ))` at a
+    /// symbolic point of M), `rank_one_at_point` (a concrete loss at a point) or `none`.
     pub kind: String,
     /// Whether closed forms were derived.
     pub available: bool,
