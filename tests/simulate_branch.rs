@@ -24,6 +24,7 @@ fn oscillation_tracks_the_shifted_branch_not_the_unshifted_one() {
     eprintln!("{}", b.note);
     assert!((r.eps_rel - 0.0084375).abs() < 1e-12);
     assert!(b.held && b.outcome == Outcome::Pass, "{}", b.note);
+    assert_eq!(r.slow_mode_ratio, None, "v spans N: no other normal mode");
     assert!(b.window_samples >= 15, "{}", b.note);
     let median = b.median_rel_error.unwrap();
     assert!(median < 5e-3, "{}", b.note);

@@ -11,7 +11,9 @@
 //!   Π_T g = 2(x² − y²)/s·(x, −y), λ∞ = λ − η*|Π_T g|²/(4 c1);
 //! - factorization (3×2, r = 1): eigenvalues S, A², B², B², 0 with A = |u0|, B = |v0|,
 //!   c1 = 32A²B²/S³, |Π_T g| = 2|A² − B²|/√S (theorems/closed_forms.md §3);
-//! - polynomial: λ = λ_max(Q0 + Σ μ_k w_k w_kᵀ) (tests/closed_forms.rs checks g, L4, c1).
+//! - polynomial: λ = λ_max(Q0 + Σ μ_k w_k w_kᵀ) (tests/closed_forms.rs checks g, L4, c1);
+//! - mlp (d = 2, h = 3, n = 4, tanh) at the teacher: λ = λ_max(JᵀJ/n), rank n = 4 (tests/mlp.rs
+//!   checks the Gauss–Newton identity, the two c1 formulas and g = ∇λ along M).
 
 mod common;
 
@@ -136,6 +138,16 @@ fn check_closed_form(name: &str, v: &Value) {
             };
             let lam = p.hessian_at_min().symmetric_eigen().eigenvalues.max();
             assert_rel(f(v, "sharpness"), lam, 1e-13, 0.0, "λ");
+        }
+        "mlp" => {
+            // On M the Hessian is the Gauss–Newton matrix JᵀJ/n (J from the forward pass).
+            let inst = build("mlp", &[]);
+            let CatalogLoss::Mlp(m) = &inst.loss else {
+                unreachable!()
+            };
+            let gn = common::mlp_gauss_newton(m, &m.teacher).symmetric_eigen();
+            assert_rel(f(v, "sharpness"), gn.eigenvalues.max(), 1e-13, 0.0, "λ");
+            assert_eq!(v["normal_dim"], 4);
         }
         other => panic!("no closed-form check for catalog entry '{other}': add one"),
     }

@@ -204,6 +204,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "factorization_rank_one.toml",
     "isolated_2d_subcritical.toml",
     "isolated_2d_supercritical.toml",
+    "mlp_tanh.toml",
     "non_morse_bott.toml",
     "product_depth3.toml",
     "product_logistic.toml",

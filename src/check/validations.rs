@@ -148,7 +148,7 @@ fn drift<L: Loss>(loss: &L, point: &[f64], o: &DriftOptions) -> Run {
 
 fn run_line(tag: &str, r: &ThresholdRun) -> String {
     format!(
-        "{tag}: λ∞ {} vs 2/η {:.6e}, first-order {} (gap err {}), start-aware {} (gap err {}), along M {} (gap err {}); ε_rel {:.2e}, β0/ε_rel {:.1}, d {}; {} steps{}",
+        "{tag}: λ∞ {} vs 2/η {:.6e}, first-order {} (gap err {}), start-aware {} (gap err {}), along M {} (gap err {}); ε_rel {:.2e}, β0/ε_rel {:.1}, d {}, slow-mode ratio {}; {} steps{}",
         opt(r.final_sharpness),
         r.threshold_sharpness,
         opt(r.lambda_inf_pred),
@@ -160,6 +160,7 @@ fn run_line(tag: &str, r: &ThresholdRun) -> String {
         r.eps_rel,
         r.beta0_over_eps,
         opt(r.d),
+        r.slow_mode_ratio.map_or("—".into(), |x| format!("{x:.3e}")),
         r.steps,
         r.branch.as_ref().map_or(String::new(), |b| format!(
             "; branch p² ≈ (β+δ)/c1: {:?}, median rel. err {} over {} samples",

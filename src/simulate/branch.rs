@@ -23,8 +23,9 @@
 //!
 //! Regime: the claim is first order. Its relative error is O(β) in the window (β ≤ β0 there),
 //! i.e. O(ε_rel) at fixed β0/ε_rel, and it has an O(dδ/dμ) correction when δ varies along the
-//! path (|d| not small). It is held to `tol` only when `ε_rel ≤ regime_eps` and `|d| ≤
-//! regime_d`; otherwise the numbers are reported.
+//! path (|d| not small), and it needs the other normal modes to relax faster than the drift.
+//! It is held to `tol` only when `ε_rel ≤ regime_eps`, `|d| ≤ regime_d` and the slow-mode ratio
+//! of the run is large enough; otherwise the numbers are reported.
 
 use crate::loss::Loss;
 use crate::manifold::refine::refine;
@@ -69,6 +70,17 @@ impl Default for BranchOptions {
     }
 }
 
+/// The regime numbers of the run (MATH.md §5) that decide whether the branch is held.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BranchRegime {
+    /// ε_rel = η²G/(8c1) at the threshold point.
+    pub eps_rel: f64,
+    /// d of [`super::slow_dynamics::path_d`], when known.
+    pub d: Option<f64>,
+    /// Whether the other normal modes relax faster than the drift.
+    pub slow_ok: bool,
+}
+
 /// One measurement (module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BranchSample {
@@ -110,7 +122,7 @@ pub struct BranchTracking {
 }
 
 /// Measures the branch along GD from `x0` with step `eta` (module docs). `beta0` and `delta0`
-/// are β at the start and δ at the threshold point; `eps_rel` and `d` decide whether it is held.
+/// are β at the start and δ at the threshold point; `regime` decides whether it is held.
 #[allow(clippy::too_many_arguments)]
 pub fn track_branch<L: Loss>(
     loss: &L,
@@ -118,8 +130,7 @@ pub fn track_branch<L: Loss>(
     eta: f64,
     beta0: f64,
     delta0: f64,
-    eps_rel: f64,
-    d: Option<f64>,
+    regime: BranchRegime,
     max_steps: usize,
     opts: &BranchOptions,
     tol: &Tolerances,
@@ -155,7 +166,9 @@ pub fn track_branch<L: Loss>(
         theta = next;
         step += 1;
     }
-    let held = eps_rel <= opts.regime_eps && d.is_some_and(|d| d.abs() <= opts.regime_d);
+    let held = regime.eps_rel <= opts.regime_eps
+        && regime.d.is_some_and(|d| d.abs() <= opts.regime_d)
+        && regime.slow_ok;
     summarize(stride, samples, stop, held, opts)
 }
 
@@ -228,8 +241,8 @@ fn summarize(
         _ => (
             Outcome::Inconclusive,
             format!(
-                "above tol {} outside the regime (ε_rel ≤ {}, |d| ≤ {}): an O(ε_rel) or O(d) \
-                 error is expected, reported only",
+                "above tol {} outside the regime (ε_rel ≤ {}, |d| ≤ {}, no slow normal mode): \
+                 an O(ε_rel) or O(d) error is expected, reported only",
                 opts.tol, opts.regime_eps, opts.regime_d
             ),
         ),

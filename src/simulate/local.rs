@@ -79,6 +79,17 @@ impl LocalFlip {
         self.coefficients.c1_gd
     }
 
+    /// The slowest relaxation rate per GD step of the normal modes other than v,
+    /// `min_i (1 − |1 − ηλ_i|)` over the normal eigenvalues after the top one (None when v
+    /// spans N). A rate near 0 is a mode that barely relaxes (λ_i ≈ 0 or λ_i ≈ 2/η).
+    pub fn slowest_other_rate(&self) -> Option<f64> {
+        let n = self.spectrum.normal_dim;
+        self.spectrum.eigenvalues[1..n.max(1)]
+            .iter()
+            .map(|l| 1.0 - (1.0 - self.eta * l).abs())
+            .reduce(f64::min)
+    }
+
     /// `G = |Π_T g|²`.
     pub fn drift_sq(&self) -> f64 {
         self.coefficients.drift.norm_squared()

@@ -28,6 +28,7 @@ pub mod lambert;
 pub mod local;
 pub mod slow_dynamics;
 pub mod threshold;
+pub mod threshold_judge;
 pub mod threshold_sweep;
 
 use serde::{Deserialize, Serialize};

@@ -34,10 +34,11 @@
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::manifold::refine::{gradient_scale, refine};
-use crate::simulate::branch::{track_branch, BranchOptions, BranchTracking};
+use crate::simulate::branch::{track_branch, BranchOptions, BranchRegime, BranchTracking};
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
 use crate::simulate::local::{ensure_critical, flip_defined, move_along_m, LocalFlip};
-use crate::simulate::slow_dynamics::{along_m, path_d, start_aware_mu_inf};
+use crate::simulate::slow_dynamics::{along_m, path_d};
+use crate::simulate::threshold_judge::{judge, slow_ok};
 use crate::simulate::Outcome;
 use crate::tolerance::Tolerances;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,9 @@ pub struct ThresholdOptions {
     pub regime_beta0_over_eps: f64,
     /// ... and `|d| ≤ regime_d`.
     pub regime_d: f64,
+    /// Every prediction also needs the other normal modes to relax faster than the drift:
+    /// `slow_mode_ratio ≥ regime_slow` (see [`ThresholdRun::slow_mode_ratio`]).
+    pub regime_slow: f64,
     /// The along-M start-aware prediction is held to `gap_error_tol` when
     /// `ε_rel ≤ regime_eps_along_m` (it is itself a slow-manifold reduction, first order in ε).
     pub regime_eps_along_m: f64,
@@ -93,6 +97,7 @@ impl Default for ThresholdOptions {
             sharpness_tol: 1e-9,
             regime_beta0_over_eps: 10.0,
             regime_d: 0.1,
+            regime_slow: 10.0,
             regime_eps_along_m: 0.02,
             gap_error_tol: 0.25,
             order_tol: 0.3,
@@ -130,6 +135,12 @@ pub struct ThresholdRun {
     pub beta0_over_eps: f64,
     /// d (module docs), when the end point of the path could be reached on M.
     pub d: Option<f64>,
+    /// The slowest relaxation rate per step of the other normal modes at θ_thr,
+    /// `min_i (1 − |1 − ηλ_i|)` over the normal eigenvalues λ_i < λ, over the rate `4ε_rel` at
+    /// which the drift relaxes β + δ per step (MATH.md §5: no other normal mode may relax as
+    /// slowly as the drift); None when v spans N.
+    #[serde(default)]
+    pub slow_mode_ratio: Option<f64>,
     /// GD steps.
     pub steps: usize,
     /// Why GD stopped.
@@ -225,15 +236,19 @@ pub fn threshold_convergence<L: Loss>(
     run.beta0_over_eps = run.beta0 / eps_rel;
     run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
     run.d = path_d(loss, &start, &thr, pred, opts.max_move_step, tol);
+    run.slow_mode_ratio = thr.slowest_other_rate().map(|r| r / (4.0 * eps_rel));
     run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
         .map(|mu| (2.0 + mu) / eta);
     let x0 = start.kicked(run.kick);
     simulate(loss, &start, &x0, &mut run, opts, observer);
     run.branch = (opts.branch.enabled && run.beta0 > 0.0).then(|| {
+        let regime = BranchRegime {
+            eps_rel,
+            d: run.d,
+            slow_ok: slow_ok(&run, opts),
+        };
         let (b, steps) = (&opts.branch, opts.max_steps);
-        track_branch(
-            loss, &x0, eta, run.beta0, delta, eps_rel, run.d, steps, b, tol,
-        )
+        track_branch(loss, &x0, eta, run.beta0, delta, regime, steps, b, tol)
     });
     judge(&mut run, delta, opts);
     Ok(run)
@@ -260,6 +275,7 @@ fn blank_run(
         eps_rel,
         beta0_over_eps: 0.0,
         d: None,
+        slow_mode_ratio: None,
         steps: 0,
         stop: GdStop::MaxSteps,
         final_point: theta_thr.to_vec(),
@@ -316,84 +332,4 @@ fn simulate<L: Loss>(
     }
     run.final_point = r.final_point;
     run.trace = r.trace;
-}
-
-fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
-    let top = 2.0 / run.eta;
-    let u0 = run.kick * run.kick;
-    run.lambda_inf_start_aware =
-        start_aware_mu_inf(run.beta0, u0, run.c1, delta).map(|mu| (2.0 + mu) / run.eta);
-    run.in_first_order_regime = run.beta0_over_eps >= opts.regime_beta0_over_eps
-        && run.d.is_some_and(|d| d.abs() <= opts.regime_d);
-    let conv = match (run.stop, run.final_sharpness) {
-        (GdStop::Converged, Some(l)) if l <= top * (1.0 + opts.sharpness_tol) => Outcome::Pass,
-        (GdStop::Converged, _) => Outcome::Fail,
-        (GdStop::Escaped, _) if run.beta0 <= opts.max_close_beta0 => Outcome::Fail,
-        _ => Outcome::Inconclusive,
-    };
-    let Some(lam) = run
-        .final_sharpness
-        .filter(|_| run.stop == GdStop::Converged)
-    else {
-        run.outcome = conv;
-        run.note = format!("GD stopped with {:?} after {} steps", run.stop, run.steps);
-        return;
-    };
-    let pred = run.lambda_inf_pred.unwrap_or(f64::NAN);
-    let gap = top - pred;
-    let fin = |x: f64| x.is_finite().then_some(x);
-    run.first_order_gap_error = fin((lam - pred).abs() / gap);
-    run.first_order_rel_error = fin((lam - pred).abs() / top);
-    if let Some(sa) = run.lambda_inf_start_aware {
-        run.start_aware_gap_error = fin((lam - sa).abs() / gap);
-        run.start_aware_rel_error = fin((lam - sa).abs() / top);
-    }
-    if let Some(sa) = run.lambda_inf_along_m {
-        run.along_m_gap_error = fin((lam - sa).abs() / gap);
-    }
-    let ok = |e: Option<f64>| match e {
-        Some(e) if e <= opts.gap_error_tol => Outcome::Pass,
-        _ => Outcome::Fail,
-    };
-    let small_d = run.d.is_some_and(|d| d.abs() <= opts.regime_d);
-    let mut outcome = conv;
-    if run.in_first_order_regime {
-        outcome = outcome.and(ok(run.first_order_gap_error));
-    }
-    if small_d {
-        outcome = outcome.and(ok(run.start_aware_gap_error));
-    }
-    let along_m_held = run.eps_rel <= opts.regime_eps_along_m && run.lambda_inf_along_m.is_some();
-    if along_m_held {
-        outcome = outcome.and(ok(run.along_m_gap_error));
-    }
-    if run
-        .branch
-        .as_ref()
-        .is_some_and(|b| b.outcome == Outcome::Fail)
-    {
-        outcome = Outcome::Fail;
-    }
-    run.outcome = outcome;
-    run.note = format!(
-        "converged in {} steps to λ∞ = {lam:.9e} ≤ 2/η = {top:.9e}: {}; ε_rel = {:.3e}, β0/ε_rel = {:.2}, d = {}; {}; {}",
-        run.steps,
-        if conv == Outcome::Pass { "below threshold" } else { "ABOVE threshold" },
-        run.eps_rel,
-        run.beta0_over_eps,
-        run.d.map_or("unknown".into(), |d| format!("{d:.3e}")),
-        if run.in_first_order_regime {
-            "first-order regime: both predictions are held to gap_error_tol"
-        } else if small_d {
-            "outside the first-order regime (β0/ε_rel small): a first-order mismatch is expected; \
-             the start-aware prediction is held to gap_error_tol"
-        } else {
-            "outside the regime (d not small or unknown): mismatches of both predictions are expected"
-        },
-        if along_m_held {
-            "the along-M start-aware prediction is held to gap_error_tol"
-        } else {
-            "the along-M start-aware prediction is reported only (ε_rel too large or not computable)"
-        }
-    );
 }

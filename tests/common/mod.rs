@@ -84,3 +84,26 @@ impl Loss for Ring {
         vec![w * t[0], w * t[1]]
     }
 }
+
+/// The Gauss–Newton matrix `JᵀJ/n` of an MLP at θ, with J (n × P, the Jacobian of the outputs)
+/// from forward Dual64 passes through `Mlp::outputs`: independent of the hand-written gradient.
+/// On M (zero residuals) it equals the Hessian.
+pub fn mlp_gauss_newton(
+    mlp: &eosflip::loss::catalog::mlp::Mlp,
+    theta: &[f64],
+) -> nalgebra::DMatrix<f64> {
+    use num_dual::Dual64;
+    let (n, p) = (mlp.samples(), theta.len());
+    let mut j = nalgebra::DMatrix::zeros(n, p);
+    for k in 0..p {
+        let t: Vec<Dual64> = theta
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| Dual64::new(x, if i == k { 1.0 } else { 0.0 }))
+            .collect();
+        for (i, f) in mlp.outputs(&t).iter().enumerate() {
+            j[(i, k)] = f.eps;
+        }
+    }
+    j.transpose() * j / n as f64
+}

@@ -38,7 +38,7 @@ pub enum Link {
 }
 
 /// Numerically stable `ln(1 + e^z)`, branching on the real part.
-fn softplus<D: Scalar>(z: D) -> D {
+pub(crate) fn softplus<D: Scalar>(z: D) -> D {
     if z.re() >= 0.0 {
         z + (-z).exp().ln_1p()
     } else {
@@ -47,7 +47,7 @@ fn softplus<D: Scalar>(z: D) -> D {
 }
 
 /// Numerically stable logistic function `σ(z) = 1/(1 + e^{−z})`.
-fn sigmoid<D: Scalar>(z: D) -> D {
+pub(crate) fn sigmoid<D: Scalar>(z: D) -> D {
     if z.re() >= 0.0 {
         ((-z).exp() + 1.0).recip()
     } else {

@@ -3,6 +3,7 @@
 
 pub mod factorization;
 pub mod link;
+pub mod mlp;
 pub mod one_dim;
 pub mod params;
 pub mod polynomial;
@@ -12,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::loss::{Loss, Scalar};
 use factorization::Factorization;
 use link::Link;
+use mlp::{Activation, Mlp};
 use one_dim::{DoubleWell, Quartic1d, Separable, Tilted};
 use params::{ParamReader, ParamSpec};
 use polynomial::Polynomial;
@@ -115,6 +117,19 @@ pub const ENTRIES: &[EntrySpec] = &[
         minimizers: "isolated minimizer theta = 0 (m = 0)",
         default_point: "theta = 0",
     },
+    EntrySpec {
+        name: "mlp",
+        formula: "L = (1/2n) sum_i (f(x_i) - y_i)^2,  f(x) = sum_j a_j s(w_j.x + b_j),  teacher targets y_i",
+        params: &[
+            ParamSpec { name: "inputs", default: "2", doc: "input dimension d, integer in [1, 20]" },
+            ParamSpec { name: "width", default: "3", doc: "hidden units h, integer in [1, 50]; P = h(d + 2)" },
+            ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 200]; n < P for a manifold of minimizers" },
+            ParamSpec { name: "activation", default: "tanh", doc: "s: tanh | softplus | sigmoid (smooth, A1)" },
+            ParamSpec { name: "seed", default: "1", doc: "seed of the standard normal inputs and teacher parameters" },
+        ],
+        minimizers: "M = {f(x_i) = y_i for all i}, dimension P - n near the teacher for generic data; theta = (W row-major, b, a)",
+        default_point: "the teacher's parameters (zero loss)",
+    },
 ];
 
 /// A catalog loss (static dispatch over the entries).
@@ -134,6 +149,8 @@ pub enum CatalogLoss {
     Factorization(Factorization),
     /// `polynomial`.
     Polynomial(Polynomial),
+    /// `mlp`.
+    Mlp(Mlp),
 }
 
 macro_rules! dispatch {
@@ -146,6 +163,7 @@ macro_rules! dispatch {
             CatalogLoss::Product($l) => $e,
             CatalogLoss::Factorization($l) => $e,
             CatalogLoss::Polynomial($l) => $e,
+            CatalogLoss::Mlp($l) => $e,
         }
     };
 }
@@ -233,6 +251,24 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
             let terms = rd.integer("terms", 0, 400)? as usize;
             let poly = Polynomial::seeded(dim, terms, rd.integer("seed", 0, u64::MAX)?);
             (CatalogLoss::Polynomial(poly), vec![0.0; dim])
+        }
+        "mlp" => {
+            let d = rd.integer("inputs", 1, 20)? as usize;
+            let h = rd.integer("width", 1, 50)? as usize;
+            let n = rd.integer("samples", 1, 200)? as usize;
+            let name = rd.text("activation").trim().to_string();
+            let act = Activation::from_name(&name).ok_or_else(|| {
+                Error::bad_input(
+                    format!("unknown activation '{name}' for loss 'mlp'"),
+                    format!(
+                        "activation is one of: {} (smooth: A1)",
+                        Activation::NAMES.join(", ")
+                    ),
+                )
+            })?;
+            let mlp = Mlp::seeded(d, h, n, act, rd.integer("seed", 0, u64::MAX)?);
+            let x0 = mlp.teacher.clone();
+            (CatalogLoss::Mlp(mlp), x0)
         }
         other => unreachable!("entry '{other}' is in ENTRIES but has no builder"),
     };

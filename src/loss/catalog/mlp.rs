@@ -1,0 +1,183 @@
+//! A two-layer perceptron on seeded data, with the mean squared error (MATH.md §1: an
+//! overparameterized loss whose minimizers form a manifold).
+//!
+//! `f_θ(x) = Σ_j a_j σ(w_j·x + b_j)` with `h` hidden units, `x ∈ R^d`, and
+//! `L(θ) = (1/2n) Σ_i (f_θ(x_i) − y_i)²`. θ stacks W (h × d, row-major), then b (h), then a (h):
+//! `P = h(d + 2)`. The inputs are i.i.d. standard normal; the targets are those of a *teacher*
+//! with seeded parameters θ_T (standard normal), `y_i = f_{θ_T}(x_i)`, so `L(θ_T) = 0` exactly
+//! and θ_T is the default point. On `M = {f_θ(x_i) = y_i ∀i}` the Hessian is the Gauss–Newton
+//! matrix `JᵀJ/n` (J the n × P Jacobian of the outputs): rank n for generic data, so M has
+//! dimension `P − n` near θ_T when `n < P`.
+//!
+//! σ is smooth (assumption A1): `tanh`, `softplus` or `sigmoid` (no ReLU). The gradient is
+//! hand-written backpropagation, generic over the dual-number types; [`Mlp::outputs`] gives the
+//! forward pass alone (tests build J from it with dual numbers, independently of the gradient).
+
+use super::link::{sigmoid, softplus};
+use crate::loss::rng::SplitMix64;
+use crate::loss::{Loss, Scalar};
+use serde::{Deserialize, Serialize};
+
+/// The activation σ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    /// `tanh u`.
+    Tanh,
+    /// `ln(1 + e^u)`.
+    Softplus,
+    /// `1/(1 + e^{−u})`.
+    Sigmoid,
+}
+
+impl Activation {
+    /// Names accepted by `--param activation=NAME`.
+    pub const NAMES: [&'static str; 3] = ["tanh", "softplus", "sigmoid"];
+
+    /// Parses a name of [`Self::NAMES`].
+    pub fn from_name(name: &str) -> Option<Activation> {
+        match name {
+            "tanh" => Some(Activation::Tanh),
+            "softplus" => Some(Activation::Softplus),
+            "sigmoid" => Some(Activation::Sigmoid),
+            _ => None,
+        }
+    }
+
+    /// `(σ(u), σ'(u))`.
+    fn eval<D: Scalar>(self, u: D) -> (D, D) {
+        match self {
+            Activation::Tanh => {
+                let t = u.tanh();
+                (t, -t * t + 1.0)
+            }
+            Activation::Softplus => (softplus(u), sigmoid(u)),
+            Activation::Sigmoid => {
+                let s = sigmoid(u);
+                (s, s * (-s + 1.0))
+            }
+        }
+    }
+}
+
+/// `(1/2n) Σ_i (f_θ(x_i) − y_i)²` for a two-layer perceptron (module docs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mlp {
+    /// Input dimension d.
+    pub inputs: usize,
+    /// Hidden units h.
+    pub width: usize,
+    /// σ.
+    pub activation: Activation,
+    /// Inputs `x_i`, one row of d per sample.
+    pub x: Vec<Vec<f64>>,
+    /// Targets `y_i`.
+    pub y: Vec<f64>,
+    /// The teacher θ_T (a point of M).
+    pub teacher: Vec<f64>,
+}
+
+impl Mlp {
+    /// A seeded instance: teacher θ_T and inputs standard normal, targets `f_{θ_T}(x_i)`.
+    pub fn seeded(
+        inputs: usize,
+        width: usize,
+        samples: usize,
+        activation: Activation,
+        seed: u64,
+    ) -> Mlp {
+        let mut rng = SplitMix64::new(seed);
+        let teacher: Vec<f64> = (0..width * (inputs + 2)).map(|_| rng.normal()).collect();
+        let x: Vec<Vec<f64>> = (0..samples)
+            .map(|_| (0..inputs).map(|_| rng.normal()).collect())
+            .collect();
+        let mut mlp = Mlp {
+            inputs,
+            width,
+            activation,
+            x,
+            y: vec![0.0; samples],
+            teacher,
+        };
+        mlp.y = mlp.outputs(&mlp.teacher);
+        mlp
+    }
+
+    /// Number of samples n.
+    pub fn samples(&self) -> usize {
+        self.x.len()
+    }
+
+    /// `(W_j row, b_j, a_j)` of hidden unit j.
+    fn unit<'a, D>(&self, theta: &'a [D], j: usize) -> (&'a [D], D, D)
+    where
+        D: Copy,
+    {
+        let (d, h) = (self.inputs, self.width);
+        (
+            &theta[j * d..(j + 1) * d],
+            theta[h * d + j],
+            theta[h * d + h + j],
+        )
+    }
+
+    /// Pre-activation `w_j·x + b_j`.
+    fn pre<D: Scalar>(w: &[D], b: D, x: &[f64]) -> D {
+        w.iter().zip(x).fold(b, |acc, (wk, xk)| acc + *wk * *xk)
+    }
+
+    /// The network's outputs `f_θ(x_i)`, one per sample (forward pass only).
+    pub fn outputs<D: Scalar>(&self, theta: &[D]) -> Vec<D> {
+        self.x
+            .iter()
+            .map(|x| {
+                (0..self.width).fold(D::zero(), |acc, j| {
+                    let (w, b, a) = self.unit(theta, j);
+                    acc + a * self.activation.eval(Self::pre(w, b, x)).0
+                })
+            })
+            .collect()
+    }
+}
+
+impl Loss for Mlp {
+    fn dim(&self) -> usize {
+        self.width * (self.inputs + 2)
+    }
+    fn value<D: Scalar>(&self, theta: &[D]) -> D {
+        let n = self.samples() as f64;
+        self.outputs(theta)
+            .into_iter()
+            .zip(&self.y)
+            .fold(D::zero(), |acc, (f, y)| {
+                let r = f - *y;
+                acc + r * r
+            })
+            / (2.0 * n)
+    }
+    fn gradient<D: Scalar>(&self, theta: &[D]) -> Vec<D> {
+        let (d, h) = (self.inputs, self.width);
+        let n = self.samples() as f64;
+        let mut grad = vec![D::zero(); theta.len()];
+        for (x, y) in self.x.iter().zip(&self.y) {
+            let units: Vec<(D, D)> = (0..h)
+                .map(|j| {
+                    let (w, b, _) = self.unit(theta, j);
+                    self.activation.eval(Self::pre(w, b, x))
+                })
+                .collect();
+            let f = (0..h).fold(D::zero(), |acc, j| acc + self.unit(theta, j).2 * units[j].0);
+            let r = (f - *y) / n;
+            for (j, (s, ds)) in units.iter().enumerate() {
+                let a = self.unit(theta, j).2;
+                let back = r * a * *ds;
+                for k in 0..d {
+                    grad[j * d + k] += back * x[k];
+                }
+                grad[h * d + j] += back;
+                grad[h * d + h + j] += r * *s;
+            }
+        }
+        grad
+    }
+}
