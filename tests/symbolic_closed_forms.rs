@@ -7,7 +7,7 @@ use eosflip::loss::catalog::link::Link;
 use eosflip::loss::catalog::product::Product;
 use eosflip::loss::expr::eval_text;
 use eosflip::report::LossInfo;
-use eosflip::symbolic::{closed_forms, compile_loss, ClosedForms};
+use eosflip::symbolic::{closed_forms, compile_loss, simplify, ClosedForms};
 use eosflip::Loss;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -77,6 +77,28 @@ fn l_xy_matches_the_reference_formula() {
             ) < 1e-15
         );
     }
+}
+
+/// Product-stability derived from the general c1, exactly: symbolica's c1 for l(xy) minus the
+/// reference `α s/(3 l2²) + 8 l3 z/(l2 s) + 32 z²/s³` (z = xy, s = x² + y², α = 3l3² − l2 l4)
+/// simplifies to 0, so for s ≫ |z| the sign of c1 is the sign of α (MATH.md §6); likewise the
+/// drift `2 l2 (x² − y²)/s·(x, −y)` and λ = l2 s.
+#[test]
+fn l_xy_reduces_to_the_product_stability_formula_exactly() {
+    let cf = lxy();
+    let c1 = &cf.c1.as_ref().unwrap().plain;
+    let reference =
+        "(3*l3^2-l2*l4)*(x^2+y^2)/(3*l2^2)+8*l3*x*y/(l2*(x^2+y^2))+32*(x*y)^2/(x^2+y^2)^3";
+    assert_eq!(simplify(&format!("({c1})-({reference})")).unwrap(), "0");
+    let d = cf.drift.as_ref().unwrap();
+    let k = "2*l2*(x^2-y^2)/(x^2+y^2)";
+    assert_eq!(simplify(&format!("({})-({k})*x", d[0].plain)).unwrap(), "0");
+    assert_eq!(simplify(&format!("({})+({k})*y", d[1].plain)).unwrap(), "0");
+    let lam = &cf.sharpness.as_ref().unwrap().plain;
+    assert_eq!(simplify(&format!("({lam})-l2*(x^2+y^2)")).unwrap(), "0");
+    // A wrong reference (the 8 l3 z/(l2 s) term dropped) does not simplify to 0.
+    let wrong = "(3*l3^2-l2*l4)*(x^2+y^2)/(3*l2^2)+32*(x*y)^2/(x^2+y^2)^3";
+    assert_ne!(simplify(&format!("({c1})-({wrong})")).unwrap(), "0");
 }
 
 /// Analyses the catalog product loss l(x1⋯xD) with a logistic link at a point of M.
