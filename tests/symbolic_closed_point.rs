@@ -306,6 +306,8 @@ proptest! {
         let c1 = eval(plain(&cf.c1), &v);
         prop_assert!(rel(a.c1.unwrap(), c1, 1e-3) < 1e-10, "core {:?} vs closed {c1}", a.c1);
         prop_assert!(rel(a.sharpness, eval(plain(&cf.sharpness), &v), 0.0) < 1e-12);
+        prop_assert!(rel(a.l4.unwrap(), eval(plain(&cf.l4), &v), 1e-3) < 1e-10);
+        prop_assert!(rel(a.g_hplus_g.unwrap(), eval(plain(&cf.g_hplus_g), &v), 1e-3) < 1e-10);
         let drift = a.drift.unwrap();
         let scale = drift.iter().fold(1e-3f64, |m, d| m.max(d.abs()));
         for (d, f) in drift.iter().zip(cf.drift.as_ref().unwrap()) {

@@ -166,7 +166,7 @@ fn run_line(tag: &str, r: &ThresholdRun) -> String {
             "; branch p² ≈ (β+δ)/c1: {:?}, median rel. err {} over {} samples",
             b.outcome,
             opt(b.median_rel_error),
-            b.window_samples
+            b.samples.len()
         ))
     )
 }

@@ -34,7 +34,7 @@
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::manifold::refine::{gradient_scale, refine};
-use crate::simulate::branch::{track_branch, BranchOptions, BranchRegime, BranchTracking};
+use crate::simulate::branch::{track_branch, BranchOptions, BranchStart, BranchTracking};
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
 use crate::simulate::local::{ensure_critical, flip_defined, move_along_m, LocalFlip};
 use crate::simulate::slow_dynamics::{along_m, path_d};
@@ -241,14 +241,19 @@ pub fn threshold_convergence<L: Loss>(
         .map(|mu| (2.0 + mu) / eta);
     let x0 = start.kicked(run.kick);
     simulate(loss, &start, &x0, &mut run, opts, observer);
-    run.branch = (opts.branch.enabled && run.beta0 > 0.0).then(|| {
-        let regime = BranchRegime {
+    run.branch = (opts.branch.enabled && opts.beta0_over_eps > 0.0).then(|| {
+        let start = BranchStart {
+            x0: &x0,
+            beta0: run.beta0,
+            u0: run.kick * run.kick,
+            delta0: delta,
+            c1,
             eps_rel,
             d: run.d,
             slow_ok: slow_ok(&run, opts),
+            steps: run.steps,
         };
-        let (b, steps) = (&opts.branch, opts.max_steps);
-        track_branch(loss, &x0, eta, run.beta0, delta, regime, steps, b, tol)
+        track_branch(loss, &start, eta, &opts.branch, tol)
     });
     judge(&mut run, delta, opts);
     Ok(run)

@@ -29,6 +29,12 @@ pub fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
         (GdStop::Escaped, _) if run.beta0 <= opts.max_close_beta0 => Outcome::Fail,
         _ => Outcome::Inconclusive,
     };
+    // A failed branch measurement fails the run, whatever GD's stop.
+    let branch_failed = run
+        .branch
+        .as_ref()
+        .is_some_and(|b| b.outcome == Outcome::Fail);
+    let conv = if branch_failed { Outcome::Fail } else { conv };
     let Some(lam) = run
         .final_sharpness
         .filter(|_| run.stop == GdStop::Converged)
@@ -66,18 +72,15 @@ pub fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
     if along_m_held {
         outcome = outcome.and(ok(run.along_m_gap_error));
     }
-    if run
-        .branch
-        .as_ref()
-        .is_some_and(|b| b.outcome == Outcome::Fail)
-    {
-        outcome = Outcome::Fail;
-    }
     run.outcome = outcome;
     run.note = format!(
         "converged in {} steps to λ∞ = {lam:.9e} ≤ 2/η = {top:.9e}: {}; ε_rel = {:.3e}, β0/ε_rel = {:.2}, d = {}, slow-mode ratio = {}; {}; {}",
         run.steps,
-        if conv == Outcome::Pass { "below threshold" } else { "ABOVE threshold" },
+        match (branch_failed, lam <= top * (1.0 + opts.sharpness_tol)) {
+            (_, false) => "ABOVE threshold",
+            (true, true) => "below threshold, but the branch measurement failed",
+            (false, true) => "below threshold",
+        },
         run.eps_rel,
         run.beta0_over_eps,
         run.d.map_or("unknown".into(), |d| format!("{d:.3e}")),

@@ -21,8 +21,8 @@ pub struct ThresholdSweep {
     pub rel_error_order: Option<OrderFit>,
     /// Order of `along_m_gap_error` in ε_rel.
     pub along_m_gap_error_order: Option<OrderFit>,
-    /// Order of the branch tracking's median relative error in ε_rel (runs whose branch
-    /// measurement is conclusive; expected ≈ 1 at fixed β0/ε_rel).
+    /// Order of the branch tracking's median relative error in ε_rel (runs whose branch is held
+    /// and conclusive; expected ≈ 1 at fixed β0/ε_rel).
     #[serde(default)]
     pub branch_error_order: Option<OrderFit>,
     /// Verdict: every run, and the gap-error order when every run is in the regime.
@@ -58,7 +58,7 @@ pub fn threshold_sweep<L: Loss>(
         &eps,
         &pick(|r| {
             let b = r.branch.as_ref()?;
-            (b.outcome != Outcome::Inconclusive).then_some(b.median_rel_error?)
+            (b.held && b.outcome != Outcome::Inconclusive).then_some(b.median_rel_error?)
         }),
     );
     let all = runs.iter().fold(Outcome::Pass, |acc, r| acc.and(r.outcome));
@@ -75,9 +75,10 @@ pub fn threshold_sweep<L: Loss>(
     };
     let order = judge_order(gap_error_order);
     let outcome = if in_regime { all.and(order) } else { all };
-    // The branch order fails the sweep only when measured on ≥ 3 runs and too low.
-    let outcome = match judge_order(branch_error_order) {
-        Outcome::Fail => Outcome::Fail,
+    // The branch order (runs whose branch is held and conclusive) fails the sweep only when it
+    // is fitted on ≥ 3 runs and too low.
+    let outcome = match branch_error_order {
+        Some(f) if f.points >= 3 && f.order < 1.0 - opts.order_tol => Outcome::Fail,
         _ => outcome,
     };
     let note = format!(

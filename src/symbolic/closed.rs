@@ -45,38 +45,53 @@ pub(super) fn formula(text: &str, at: Option<&BTreeMap<String, String>>) -> Resu
 }
 
 /// Whether the sign of the sharpness could be checked.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Sign {
     /// A number, checked positive.
     Checked,
-    /// Symbolic (the point, or part of it, is symbolic): assumed positive.
-    Assumed,
+    /// Symbolic (the point, or part of it, is symbolic): assumed positive. When its value with
+    /// every free symbol set to [`SAMPLE`] is not positive, that value.
+    Assumed(Option<f64>),
     /// No point given: the note states the assumption.
     Stated,
 }
 
 impl Sign {
     /// The caveat appended to the note.
-    pub(super) fn caveat(self) -> &'static str {
+    pub(super) fn caveat(&self) -> String {
         match self {
-            Sign::Checked | Sign::Stated => "",
-            Sign::Assumed => "; the sharpness is symbolic here: the forms hold where it is > 0",
+            Sign::Checked | Sign::Stated => String::new(),
+            Sign::Assumed(None) => {
+                "; the sharpness is symbolic here: the forms hold where it is > 0".into()
+            }
+            Sign::Assumed(Some(v)) => format!(
+                "; the sharpness is symbolic here: the forms hold where it is > 0 (with every free \
+                 symbol = {SAMPLE} it is {v:.6e} <= 0: not a minimizer there)"
+            ),
         }
     }
 }
 
-/// Whether `text` still contains a name (a symbol, not a number).
-fn has_names(text: &str) -> bool {
-    fn walk(a: &Ast) -> bool {
+/// The value given to every free symbol to probe the sign of a symbolic sharpness.
+const SAMPLE: f64 = 0.7;
+
+/// The names (free symbols) in `text`, or None when our parser cannot read it.
+fn names(text: &str) -> Option<Vec<String>> {
+    fn walk(a: &Ast, out: &mut Vec<String>) {
         match a {
-            Ast::Num(_) => false,
-            Ast::Var(..) => true,
-            Ast::Neg(x) => walk(x),
-            Ast::Bin(_, x, y) => walk(x) || walk(y),
-            Ast::Call(_, args, _) => args.iter().any(walk),
+            Ast::Num(_) => {}
+            Ast::Var(n, _) => out.push(n.clone()),
+            Ast::Neg(x) => walk(x, out),
+            Ast::Bin(_, x, y) => {
+                walk(x, out);
+                walk(y, out);
+            }
+            Ast::Call(_, args, _) => args.iter().for_each(|x| walk(x, out)),
         }
     }
-    parse_ast(text).map(|a| walk(&a)).unwrap_or(true)
+    let mut out = Vec::new();
+    walk(&parse_ast(text).ok()?, &mut out);
+    Some(out)
 }
 
 /// The sharpness factor `text` (after substituting `at`) divides: it must be positive where it
@@ -86,10 +101,19 @@ pub(super) fn check_positive(text: &str, at: Option<&BTreeMap<String, String>>) 
         Some(map) => simplify(&substitute(text, map)?)?,
         None => return Ok(Sign::Stated),
     };
-    if has_names(&value) {
-        return Ok(Sign::Assumed);
+    let eval = crate::loss::expr::eval_text;
+    if let Ok(v) = eval(&value, &[]) {
+        // A number (possibly with constants such as pi): checked below.
+        if v > 0.0 {
+            return Ok(Sign::Checked);
+        }
+    } else {
+        let free = names(&value).unwrap_or_default();
+        let sample: Vec<(&str, f64)> = free.iter().map(|n| (n.as_str(), SAMPLE)).collect();
+        let at_sample = eval(&value, &sample).ok().filter(|v| *v <= 0.0);
+        return Ok(Sign::Assumed(at_sample));
     }
-    match crate::loss::expr::eval_text(&value, &[]) {
+    match eval(&value, &[]) {
         Ok(v) if v > 0.0 => Ok(Sign::Checked),
         _ => Err(Error::bad_input(
             format!("the sharpness is not positive at the point ({text} = {value}): closed forms are undefined there"),
@@ -106,7 +130,7 @@ pub fn derive(
     at: Option<&BTreeMap<String, String>>,
 ) -> Result<ClosedForms> {
     for v in vars {
-        if L_NAMES.contains(&v.as_str()) || v == T || v == ZC {
+        if L_NAMES.contains(&v.as_str()) || v.starts_with("eosflip_") {
             return Err(Error::bad_input(
                 format!("the variable name '{v}' is reserved for closed forms"),
                 "rename the variable",
@@ -277,16 +301,49 @@ pub(super) fn line_jet(
 /// The rank-one closed forms of the module docs from a direction `a` ∝ v, `s = |a|²`, λ, `T3`,
 /// `T4` and `G = d²/dt² ∇L(θ + t a)|₀`.
 pub(super) struct RankOne<'a> {
-    pub vars: &'a [String],
-    pub a: &'a [String],
-    pub s: &'a str,
-    pub lambda: &'a str,
-    pub t3: &'a str,
-    pub t4: &'a str,
-    pub big_g: &'a [String],
+    vars: &'a [String],
+    a: &'a [String],
+    s: &'a str,
+    lambda: &'a str,
+    t3: String,
+    t4: String,
+    big_g: Vec<String>,
 }
 
-impl RankOne<'_> {
+/// `|a|²`, simplified.
+pub(super) fn norm_sq(a: &[String]) -> Result<String> {
+    let terms: Vec<String> = a.iter().map(|ai| format!("({ai})^2")).collect();
+    simplify(&terms.join("+"))
+}
+
+impl<'a> RankOne<'a> {
+    /// The jets `T3`, `T4`, `G` along `a` of the loss text `f` with partial derivatives `grad`,
+    /// at `base` (the value of each variable), then `back` substituted; `s = |a|²`, λ given.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn along(
+        f: &str,
+        grad: &[String],
+        vars: &'a [String],
+        base: &[String],
+        a: &'a [String],
+        back: &BTreeMap<String, String>,
+        s: &'a str,
+        lambda: &'a str,
+    ) -> Result<Self> {
+        Ok(RankOne {
+            vars,
+            a,
+            s,
+            lambda,
+            t3: line_jet(f, vars, base, a, back, 3)?,
+            t4: line_jet(f, vars, base, a, back, 4)?,
+            big_g: grad
+                .iter()
+                .map(|gi| line_jet(gi, vars, base, a, back, 2))
+                .collect::<Result<_>>()?,
+        })
+    }
+
     /// λ, η*, gᵀH⁺g, L4, c1 and Π_T g; `at` substitutes a point (definitions and note empty).
     pub(super) fn assemble(
         &self,
@@ -305,7 +362,7 @@ impl RankOne<'_> {
             .map(|(gi, ai)| format!("({gi})*({ai})"))
             .collect::<Vec<_>>()
             .join("+");
-        let ghg = simplify(&format!("({})^2/(({s})^3*({lambda}))", self.t3))?;
+        let ghg = simplify(&format!("({})^2/(({s})^3*({lambda}))", &self.t3))?;
         let l4 = simplify(&format!("({})/({s})^2", self.t4))?;
         let c1 = factored(&format!("(3*({ghg})-({l4}))/(3*({lambda}))"))?;
         let mut cf = ClosedForms::new(self.vars.to_vec(), kind);
@@ -337,32 +394,17 @@ fn rank_one(
         .iter()
         .map(|v| derivative(&z, v))
         .collect::<Result<_>>()?;
-    let s = simplify(
-        &a.iter()
-            .map(|ai| format!("({ai})^2"))
-            .collect::<Vec<_>>()
-            .join("+"),
-    )?;
+    let s = norm_sq(&a)?;
     let big_l = taylor_l(&z);
-    let back: BTreeMap<String, String> = [(ZC.to_string(), z.clone())].into();
-    let t3 = line_jet(&big_l, vars, vars, &a, &back, 3)?;
-    let t4 = line_jet(&big_l, vars, vars, &a, &back, 4)?;
-    let big_g: Vec<String> = vars
+    let grad: Vec<String> = vars
         .iter()
-        .map(|v| line_jet(&derivative(&big_l, v)?, vars, vars, &a, &back, 2))
+        .map(|v| derivative(&big_l, v))
         .collect::<Result<_>>()?;
+    let back: BTreeMap<String, String> = [(ZC.to_string(), z.clone())].into();
     let sign = check_positive(&s, at)?;
     let lambda = simplify(&format!("l2*({s})"))?;
-    let mut cf = RankOne {
-        vars,
-        a: &a,
-        s: &s,
-        lambda: &lambda,
-        t3: &t3,
-        t4: &t4,
-        big_g: &big_g,
-    }
-    .assemble("rank_one", at)?;
+    let mut cf = RankOne::along(&big_l, &grad, vars, vars, &a, &back, &s, &lambda)?
+        .assemble("rank_one", at)?;
     cf.definitions.push(("z".into(), formula(&z, None)?));
     cf.definitions
         .push(("s = |grad z|^2".into(), formula(&s, None)?));

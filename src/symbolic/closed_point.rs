@@ -12,7 +12,7 @@
 //! If a minor does not vanish the Hessian has rank > 1 and its top eigenvector is not given in
 //! closed form here: the result says so (`available = false`), with the minor as witness.
 
-use super::closed::{check_positive, formula, line_jet, require_critical, RankOne};
+use super::closed::{check_positive, formula, norm_sq, require_critical, RankOne};
 use super::engine::{derivative, simplify, substitute};
 use super::ClosedForms;
 use crate::error::{Error, Result};
@@ -78,30 +78,12 @@ pub fn at_point(expr: &str, vars: &[String], at: &BTreeMap<String, String>) -> R
     )?;
     let sign = check_positive(&lambda, Some(&BTreeMap::new()))?;
     let a: Vec<String> = (0..n).map(|i| h[i][j].clone()).collect();
-    let s = simplify(
-        &a.iter()
-            .map(|ai| format!("({ai})^2"))
-            .collect::<Vec<_>>()
-            .join("+"),
-    )?;
+    let s = norm_sq(&a)?;
+    // The point is already in `base`: nothing to substitute back, and as `at` the empty map
+    // only makes every form factored.
     let none = BTreeMap::new();
-    let t3 = line_jet(expr, vars, &base, &a, &none, 3)?;
-    let t4 = line_jet(expr, vars, &base, &a, &none, 4)?;
-    let big_g: Vec<String> = grad
-        .iter()
-        .map(|gi| line_jet(gi, vars, &base, &a, &none, 2))
-        .collect::<Result<_>>()?;
-    let mut cf = RankOne {
-        vars,
-        a: &a,
-        s: &s,
-        lambda: &lambda,
-        t3: &t3,
-        t4: &t4,
-        big_g: &big_g,
-    }
-    // The point is already substituted: the empty map only makes every form factored.
-    .assemble("rank_one_at_point", Some(&BTreeMap::new()))?;
+    let mut cf = RankOne::along(expr, &grad, vars, &base, &a, &none, &s, &lambda)?
+        .assemble("rank_one_at_point", Some(&none))?;
     for (v, ai) in vars.iter().zip(&a) {
         cf.definitions
             .push((format!("a[{v}] = H[{v},{}]", vars[j]), formula(ai, None)?));
@@ -118,7 +100,9 @@ pub fn at_point(expr: &str, vars: &[String], at: &BTreeMap<String, String>) -> R
     cf.note = format!(
         "concrete loss at the point ({point}), where the gradient vanishes exactly; the Hessian \
          there is a a^T/H[{x},{x}] with a its column {x} (rank one), so the top eigenvector is \
-         a/|a| and the sharpness its trace; eta = eta_star{}",
+         a/|a| and the sharpness its trace; eta = eta_star. That the point is a minimizer with \
+         ker H = T M (assumption A2) is not checked here: `eosflip analyze --expr` and \
+         `eosflip check` test it{}",
         sign.caveat(),
         x = vars[j]
     );

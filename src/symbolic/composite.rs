@@ -169,7 +169,7 @@ mod tests {
     }
 
     #[test]
-    fn rejects_losses_that_are_not_composite() {
+    fn non_composite_losses_give_only_affine_or_no_candidates() {
         // Only the affine φ(w) = w/2 (z = twice the loss), which the caller rejects.
         let (z, phi) = first("(x*y-1)^2*(1+x^2)/2", &["x", "y"]).unwrap();
         assert_eq!(
