@@ -157,3 +157,28 @@ fn a_slow_normal_mode_puts_the_predictions_outside_their_regime() {
     assert_eq!(r.outcome, Outcome::Pass, "{}", r.note);
     assert!(r.note.contains("slow-mode ratio"), "{}", r.note);
 }
+
+/// `init=fitted`: a point of M reached by Gauss–Newton from a seeded start, away from the
+/// teacher, where the Hessian is again the Gauss–Newton matrix of rank n.
+#[test]
+fn fitted_default_point_is_another_point_of_m() {
+    let inst = build("mlp", &[("init", "fitted")]);
+    let eosflip::loss::catalog::CatalogLoss::Mlp(mlp) = &inst.loss else {
+        unreachable!()
+    };
+    let x = &inst.default_point;
+    assert!(mlp.value(x) < 1e-28, "L = {}", mlp.value(x));
+    let dist: f64 = x
+        .iter()
+        .zip(&mlp.teacher)
+        .map(|(a, b)| (a - b).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    assert!(dist > 0.5, "not the teacher: {dist}");
+    let (hess, _) = dense_hessian(mlp, x);
+    let gn = mlp_gauss_newton(mlp, x);
+    assert!(max_abs(&(&hess - &gn)) <= 1e-12 * max_abs(&gn));
+    let a = analyze_at(mlp, x);
+    assert_eq!((a.normal_dim, a.tangent_dim), (4, 8));
+    assert!(a.c1_rel_spread.unwrap() < 1e-10);
+}

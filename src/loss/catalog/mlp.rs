@@ -9,6 +9,10 @@
 //! matrix `JᵀJ/n` (J the n × P Jacobian of the outputs): rank n for generic data, so M has
 //! dimension `P − n` near θ_T when `n < P`.
 //!
+//! A second point of M, away from the teacher: [`Mlp::fit`] runs damped Gauss–Newton steps on
+//! the residuals (minimum-norm steps `δ = −Jᵀ(JJᵀ + μI)⁻¹ r`, J from forward Dual64 passes)
+//! from a seeded standard normal initialisation until the residuals vanish to rounding.
+//!
 //! σ is smooth (assumption A1): `tanh`, `softplus` or `sigmoid` (no ReLU). The gradient is
 //! hand-written backpropagation, generic over the dual-number types; [`Mlp::outputs`] gives the
 //! forward pass alone (tests build J from it with dual numbers, independently of the gradient).
@@ -16,6 +20,8 @@
 use super::link::{sigmoid, softplus};
 use crate::loss::rng::SplitMix64;
 use crate::loss::{Loss, Scalar};
+use nalgebra::{DMatrix, DVector};
+use num_dual::Dual64;
 use serde::{Deserialize, Serialize};
 
 /// The activation σ.
@@ -137,6 +143,84 @@ impl Mlp {
                 })
             })
             .collect()
+    }
+}
+
+/// The result of [`Mlp::fit`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// The last iterate.
+    pub point: Vec<f64>,
+    /// `|r|` there (r the residuals f(x_i) − y_i).
+    pub residual: f64,
+    /// Gauss–Newton steps taken.
+    pub steps: usize,
+    /// Whether `|r| ≤ 1e-13·max(1, |y|)`.
+    pub converged: bool,
+}
+
+impl Mlp {
+    /// The residuals and their Jacobian (n × P) at θ, from P forward Dual64 passes.
+    fn residual_jacobian(&self, theta: &[f64]) -> (DVector<f64>, DMatrix<f64>) {
+        let (n, p) = (self.samples(), theta.len());
+        let mut j = DMatrix::zeros(n, p);
+        let mut r = DVector::zeros(n);
+        for k in 0..p {
+            let t: Vec<Dual64> = theta
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| Dual64::new(x, if i == k { 1.0 } else { 0.0 }))
+                .collect();
+            for (i, f) in self.outputs(&t).iter().enumerate() {
+                j[(i, k)] = f.eps;
+                r[i] = f.re - self.y[i];
+            }
+        }
+        (r, j)
+    }
+
+    /// Fits the data from a seeded standard normal start by damped minimum-norm Gauss–Newton
+    /// steps (module docs), at most `max_steps`; the step is halved until `|r|` decreases.
+    pub fn fit(&self, seed: u64, max_steps: usize) -> Fit {
+        let mut rng = SplitMix64::new(seed);
+        let mut theta: Vec<f64> = (0..self.dim()).map(|_| rng.normal()).collect();
+        let target = 1e-13 * self.y.iter().map(|y| y * y).sum::<f64>().sqrt().max(1.0);
+        let (mut r, mut j) = self.residual_jacobian(&theta);
+        let mut steps = 0;
+        while r.norm() > target && steps < max_steps {
+            let jjt = &j * j.transpose();
+            let mu = 1e-12 * jjt.diagonal().amax().max(1e-300);
+            let shifted = jjt + DMatrix::identity(r.len(), r.len()) * mu;
+            let Some(w) = shifted.lu().solve(&r) else {
+                break;
+            };
+            let delta = -(j.transpose() * w);
+            let mut scale = 1.0;
+            let improved = loop {
+                let trial: Vec<f64> = theta
+                    .iter()
+                    .zip(delta.iter())
+                    .map(|(t, d)| t + scale * d)
+                    .collect();
+                let (rt, jt) = self.residual_jacobian(&trial);
+                if rt.norm() < r.norm() {
+                    break Some((trial, rt, jt));
+                }
+                scale *= 0.5;
+                if scale < 1e-6 {
+                    break None;
+                }
+            };
+            let Some((t, rt, jt)) = improved else { break };
+            (theta, r, j) = (t, rt, jt);
+            steps += 1;
+        }
+        Fit {
+            residual: r.norm(),
+            converged: r.norm() <= target,
+            point: theta,
+            steps,
+        }
     }
 }
 

@@ -126,9 +126,10 @@ pub const ENTRIES: &[EntrySpec] = &[
             ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 200]; n < P for a manifold of minimizers" },
             ParamSpec { name: "activation", default: "tanh", doc: "s: tanh | softplus | sigmoid (smooth, A1)" },
             ParamSpec { name: "seed", default: "1", doc: "seed of the standard normal inputs and teacher parameters" },
+            ParamSpec { name: "init", default: "teacher", doc: "default point: teacher | fitted (Gauss-Newton fit of the data from a seeded normal start, seed + 1)" },
         ],
         minimizers: "M = {f(x_i) = y_i for all i}, dimension P - n near the teacher for generic data; theta = (W row-major, b, a)",
-        default_point: "the teacher's parameters (zero loss)",
+        default_point: "the teacher's parameters (zero loss), or with init=fitted a point of M reached from a seeded start",
     },
 ];
 
@@ -266,8 +267,18 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
                     ),
                 )
             })?;
-            let mlp = Mlp::seeded(d, h, n, act, rd.integer("seed", 0, u64::MAX)?);
-            let x0 = mlp.teacher.clone();
+            let seed = rd.integer("seed", 0, u64::MAX)?;
+            let mlp = Mlp::seeded(d, h, n, act, seed);
+            let x0 = match rd.text("init").trim() {
+                "teacher" => mlp.teacher.clone(),
+                "fitted" => fitted_point(&mlp, seed)?,
+                other => {
+                    return Err(Error::bad_input(
+                        format!("unknown init '{other}' for loss 'mlp'"),
+                        "init is teacher or fitted",
+                    ))
+                }
+            };
             (CatalogLoss::Mlp(mlp), x0)
         }
         other => unreachable!("entry '{other}' is in ENTRIES but has no builder"),
@@ -278,6 +289,21 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
         loss,
         default_point,
     })
+}
+
+/// The `init=fitted` default point of `mlp`: a Gauss–Newton fit from the seed `seed + 1`.
+fn fitted_point(mlp: &Mlp, seed: u64) -> Result<Vec<f64>> {
+    let fit = mlp.fit(seed.wrapping_add(1), 200);
+    if fit.converged {
+        return Ok(fit.point);
+    }
+    Err(Error::bad_input(
+        format!(
+            "mlp init=fitted: Gauss-Newton did not fit the data (residual {:.3e} after {} steps)",
+            fit.residual, fit.steps
+        ),
+        "try another seed, or init=teacher (the teacher is always a point of M)",
+    ))
 }
 
 /// Reads the coefficient lists of `separable`.
