@@ -88,5 +88,34 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, passes, pipeline);
+/// The flip data of a two-layer perceptron at its teacher, dense (spectrum + coefficients) vs
+/// matrix-free (Lanczos + CGLS on HVPs), against one f64 gradient of the same loss.
+fn matrix_free(c: &mut Criterion) {
+    use eosflip::loss::catalog::mlp::{Activation, Mlp};
+    use eosflip::normal_form::matrix_free::{flip_matrix_free, MatrixFreeOptions};
+    let mut group = c.benchmark_group("matrix_free");
+    group.sample_size(10);
+    let tol = Tolerances::default();
+    for (d, h, n) in [(5usize, 30usize, 20usize), (8, 60, 40)] {
+        let mlp = Mlp::seeded(d, h, n, Activation::Tanh, 1);
+        let th = mlp.teacher.clone();
+        let p = th.len();
+        group.bench_with_input(BenchmarkId::new("mlp_gradient_f64", p), &p, |b, _| {
+            b.iter(|| gradient(&mlp, black_box(&th)))
+        });
+        group.bench_with_input(BenchmarkId::new("mlp_dense_flip", p), &p, |b, _| {
+            b.iter(|| {
+                let spec = Spectrum::of_symmetric(dense_hessian(&mlp, &th).0, &tol.rank).unwrap();
+                FlipCoefficients::compute(&mlp, black_box(&th), &spec, 2.0 / spec.sharpness())
+            })
+        });
+        let opts = MatrixFreeOptions::default();
+        group.bench_with_input(BenchmarkId::new("mlp_matrix_free_flip", p), &p, |b, _| {
+            b.iter(|| flip_matrix_free(&mlp, black_box(&th), None, &opts))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, passes, pipeline, matrix_free);
 criterion_main!(benches);

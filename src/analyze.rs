@@ -233,3 +233,105 @@ fn fill_flip(a: &mut Analysis, f: &FlipCoefficients, eta_star: f64) {
         _ => None,
     };
 }
+
+/// The matrix-free analysis (`eosflip analyze --matrix-free`): λ, v, c1 by both formulas and
+/// the drift from Hessian-vector products only ([`crate::normal_form::matrix_free`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MatrixFreeAnalysis {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"matrix_free"`.
+    pub mode: String,
+    /// The loss.
+    pub loss: LossInfo,
+    /// The point.
+    pub point: Vec<f64>,
+    /// |∇L| there.
+    pub grad_norm: f64,
+    /// η* = 2/λ.
+    pub eta_star: f64,
+    /// The flip data (c1 for η*).
+    pub flip: crate::normal_form::matrix_free::MatrixFreeFlip,
+    /// |c1_map − c1_gd| / c1 scale.
+    pub c1_rel_spread: f64,
+    /// c1 > 0 (None when zero within rounding).
+    pub supercritical: Option<bool>,
+    /// |Π_T g|.
+    pub drift_norm: f64,
+    /// First-order λ∞ (c1 > 0 only).
+    pub lambda_inf_pred: Option<f64>,
+    /// What is not checked without the dense spectrum.
+    pub note: String,
+    /// The sign convention.
+    pub convention: String,
+}
+
+/// Analyses `loss` at `point` with HVPs only (no dense Hessian, no refinement). The point must
+/// be critical; that it is a minimizer (H ⪰ 0, A2) is not checked here.
+pub fn analyze_matrix_free<L: Loss>(
+    loss: &L,
+    info: LossInfo,
+    point: &[f64],
+    opts: &crate::normal_form::matrix_free::MatrixFreeOptions,
+    tol: &Tolerances,
+) -> Result<MatrixFreeAnalysis> {
+    validate_point(point, loss.dim())?;
+    let grad_norm = gradient(loss, point).norm();
+    if !grad_norm.is_finite() {
+        return Err(Error::NonFinite {
+            what: "the gradient is not finite at the point".into(),
+            hint: "choose a point inside the loss's domain".into(),
+        });
+    }
+    let flip = crate::normal_form::matrix_free::flip_matrix_free(loss, point, None, opts);
+    let lam = flip.sharpness;
+    let crit = tol.critical.threshold(gradient_scale(lam.abs(), point));
+    if grad_norm > crit {
+        return Err(Error::NotCritical {
+            grad_norm,
+            tolerance: crit,
+        });
+    }
+    if !(lam > 0.0 && lam.is_finite()) {
+        return Err(Error::bad_input(
+            format!("the top Hessian eigenvalue is {lam:.6e}: no flip to analyse"),
+            "give a point of M with a positive sharpness",
+        ));
+    }
+    let eta_star = 2.0 / lam;
+    let scale = 0.5 * eta_star * flip.g_hplus_g.abs() + eta_star * flip.l4.abs() / 6.0;
+    let spread = (flip.c1_map - flip.c1_gd).abs();
+    let c1 = flip.c1_gd;
+    let supercritical = (c1.abs() > C1_ZERO_REL * scale + spread).then_some(c1 > 0.0);
+    let drift_norm = flip.drift.iter().map(|x| x * x).sum::<f64>().sqrt();
+    Ok(MatrixFreeAnalysis {
+        schema_version: SCHEMA_VERSION,
+        mode: "matrix_free".into(),
+        loss: info,
+        point: point.to_vec(),
+        grad_norm,
+        eta_star,
+        c1_rel_spread: if scale > 0.0 { spread / scale } else { spread },
+        supercritical,
+        drift_norm,
+        lambda_inf_pred: (supercritical == Some(true))
+            .then(|| lambda_inf_pred(eta_star, drift_norm, c1))
+            .flatten(),
+        note: format!(
+            "Lanczos {} and CGLS {}: {} HVPs in all{}; not checked without the dense spectrum: \
+             H positive semi-definite and ker H = T M (A2), the rank split, a simple top \
+             eigenvalue (A3; λ2 ≈ {} from Lanczos)",
+            flip.lanczos_iterations,
+            flip.cg_iterations,
+            flip.hvps,
+            if flip.converged {
+                ""
+            } else {
+                " (NOT converged: see the residuals)"
+            },
+            flip.second.map_or("?".into(), |s| format!("{s:.6e}")),
+        ),
+        flip,
+        convention: CONVENTION.to_string(),
+    })
+}

@@ -253,3 +253,50 @@ fn catalog_summary_runs_every_entry() {
     let analyses: Vec<Analysis> = serde_json::from_value(json["analyses"].clone()).unwrap();
     assert_eq!(analyses.len(), eosflip::loss::catalog::ENTRIES.len());
 }
+
+#[test]
+fn matrix_free_analysis_matches_the_dense_one() {
+    let args = [
+        "analyze",
+        "--loss",
+        "mlp",
+        "--param",
+        "width=12",
+        "--param",
+        "samples=9",
+        "--json",
+    ];
+    let dense = analysis(&args);
+    let out = eosflip(&[&args[..], &["--matrix-free"]].concat());
+    assert!(out.status.success());
+    let mf: eosflip::analyze::MatrixFreeAnalysis = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(mf.mode, "matrix_free");
+    let c1 = dense.c1.unwrap();
+    assert!((mf.flip.c1_gd - c1).abs() <= 1e-9 * c1.abs());
+    assert!((mf.flip.c1_map - c1).abs() <= 1e-9 * c1.abs());
+    assert!((mf.flip.sharpness - dense.sharpness).abs() <= 1e-12 * dense.sharpness);
+    assert!((mf.drift_norm - dense.drift_norm.unwrap()).abs() <= 1e-8 * mf.drift_norm);
+    // Fewer HVPs than the dense Hessian's P = 48 columns.
+    assert!(
+        mf.flip.converged && mf.flip.hvps < 48,
+        "{} HVPs",
+        mf.flip.hvps
+    );
+    assert!(mf.note.contains("A2"));
+    bad_input(&["analyze", "--matrix-free"], "--loss");
+    bad_input(
+        &["analyze", "--loss", "mlp", "--matrix-free", "--refine"],
+        "cannot be used with",
+    );
+    bad_input(
+        &[
+            "analyze",
+            "--loss",
+            "mlp",
+            "--matrix-free",
+            "--point",
+            "1,2,3",
+        ],
+        "12 parameters",
+    );
+}

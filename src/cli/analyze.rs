@@ -117,6 +117,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
         }
         return run_catalog(args.json, &opts);
     };
+    if args.matrix_free {
+        return run_matrix_free(name, &params, point.as_deref(), args.json);
+    }
     let a = run_one(name, &params, point.as_deref(), &opts)?;
     if args.json {
         println!(
@@ -153,4 +156,58 @@ fn run_catalog(json: bool, opts: &AnalyzeOptions) -> Result<i32> {
         print!("{}", table::summary(&rows));
     }
     Ok(if failed { 2 } else { 0 })
+}
+
+/// `analyze --loss NAME --matrix-free`: HVPs only (MATH.md §3–4).
+fn run_matrix_free(
+    name: &str,
+    params: &BTreeMap<String, String>,
+    point: Option<&[f64]>,
+    json: bool,
+) -> Result<i32> {
+    let inst = catalog::build(name, params)?;
+    let info = LossInfo {
+        name: inst.name.clone(),
+        params: inst.params.clone(),
+        dim: inst.loss.dim(),
+    };
+    let pt = point.unwrap_or(&inst.default_point);
+    let opts = eosflip::normal_form::matrix_free::MatrixFreeOptions::default();
+    let tol = eosflip::tolerance::Tolerances::default();
+    let a = eosflip::analyze::analyze_matrix_free(&inst.loss, info, pt, &opts, &tol)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&a).expect("serializable")
+        );
+        return Ok(0);
+    }
+    let f = &a.flip;
+    println!(
+        "loss             {} (matrix-free), P = {}",
+        a.loss.name, a.loss.dim
+    );
+    println!("|grad L|         {:.12e}", a.grad_norm);
+    println!(
+        "sharpness        {:.12e}   (Lanczos residual {:.2e})",
+        f.sharpness, f.lanczos_residual
+    );
+    println!("eta_star         {:.12e}", a.eta_star);
+    println!("l4               {:.12e}", f.l4);
+    println!(
+        "g_hplus_g        {:.12e}   (CGLS relative residual {:.2e})",
+        f.g_hplus_g, f.cg_relative_residual
+    );
+    println!("c1_gd            {:.12e}", f.c1_gd);
+    println!(
+        "c1_map           {:.12e}   (relative spread {:.2e})",
+        f.c1_map, a.c1_rel_spread
+    );
+    println!("drift_norm       {:.12e}", a.drift_norm);
+    if let Some(l) = a.lambda_inf_pred {
+        println!("lambda_inf_pred  {l:.12e}");
+    }
+    println!("note             {}", a.note);
+    println!("convention       {}", a.convention);
+    Ok(0)
 }

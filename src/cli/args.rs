@@ -76,6 +76,10 @@ pub struct AnalyzeArgs {
     /// Print one JSON object (schema in README) instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Hessian-vector products only (Lanczos + CGLS), no dense Hessian: for many parameters.
+    /// Needs --loss; no --refine, --eta; the A2/A3 checks need the dense path.
+    #[arg(long, requires = "loss", conflicts_with_all = ["refine", "eta"])]
+    pub matrix_free: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! supercritical (a stable 2-cycle with `p² ≈ β/c1` for η slightly above η*).
 
 pub mod coefficients;
+pub mod matrix_free;
 pub mod predictions;
 
 pub use coefficients::{c1_gd, c1_map, FlipCoefficients};
