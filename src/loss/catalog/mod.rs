@@ -122,8 +122,8 @@ pub const ENTRIES: &[EntrySpec] = &[
         formula: "L = (1/2n) sum_i (f(x_i) - y_i)^2,  f(x) = sum_j a_j s(w_j.x + b_j),  teacher targets y_i",
         params: &[
             ParamSpec { name: "inputs", default: "2", doc: "input dimension d, integer in [1, 20]" },
-            ParamSpec { name: "width", default: "3", doc: "hidden units h, integer in [1, 50]; P = h(d + 2)" },
-            ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 200]; n < P for a manifold of minimizers" },
+            ParamSpec { name: "width", default: "3", doc: "hidden units h, integer in [1, 500]; P = h(d + 2) (large P: analyze --matrix-free)" },
+            ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 2000]; n < P for a manifold of minimizers" },
             ParamSpec { name: "activation", default: "tanh", doc: "s: tanh | softplus | sigmoid (smooth, A1)" },
             ParamSpec { name: "seed", default: "1", doc: "seed of the standard normal inputs and teacher parameters" },
             ParamSpec { name: "init", default: "teacher", doc: "default point: teacher | fitted (Gauss-Newton fit of the data from a seeded normal start, seed + 1)" },
@@ -255,8 +255,8 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
         }
         "mlp" => {
             let d = rd.integer("inputs", 1, 20)? as usize;
-            let h = rd.integer("width", 1, 50)? as usize;
-            let n = rd.integer("samples", 1, 200)? as usize;
+            let h = rd.integer("width", 1, 500)? as usize;
+            let n = rd.integer("samples", 1, 2000)? as usize;
             let name = rd.text("activation").trim().to_string();
             let act = Activation::from_name(&name).ok_or_else(|| {
                 Error::bad_input(
