@@ -5,16 +5,16 @@
 //! - Rank one. If `H = ∇²L(θ)` has rank one, `H = λ v vᵀ` and every nonzero column `a` of H is
 //!   parallel to v. With `s = |a|²`, `T_k = d^k/dt^k L(θ + t a)|₀` and
 //!   `G = d²/dt² ∇L(θ + t a)|₀`: `g = G/s`, `gᵀH⁺g = (g·v)²/λ = T3²/(s³λ)`, `L4 = T4/s²`,
-//!   `c1 = (3gᵀH⁺g − L4)/(3λ)`, `Π_T g = g − (g·a)a/s` ([`RankOne`]). Two sources of `a`:
+//!   `c1 = (3gᵀH⁺g − L4)/(3λ)`, `Π_T g = g − (g·a)a/s` ([`RankOne`]). Sources of `a`:
 //!   - `L = l(z(θ))` with `l` undeclared: on `M = {z = z*}`, `l'(z*) = 0`, so `H = l2·a aᵀ`
 //!     with `a = ∇z`, `λ = l2·s`. Only the 4-jet of `l` at z* enters derivatives of order ≤ 4 on
 //!     M, so `l` is replaced exactly by `l2/2·w² + l3/6·w³ + l4/24·w⁴`, `w = z(θ') − z*`.
-//!   - A concrete loss `φ(z(θ))` (recognised by [`super::composite`] and verified exactly) at a
-//!     symbolic point of M: the forms of `l(z)` with `l_k = φ^(k)(z)`.
+//!   - A concrete loss `φ(z(θ))` (recognised by [`super::composite`], verified exactly in
+//!     [`super::closed_composite`]) at a symbolic point of M: the forms of `l(z)` with
+//!     `l_k = φ^(k)(z)`.
 //!   - A concrete loss at a given point ([`super::closed_point`]): the Hessian there, exactly.
 //! - Otherwise the top eigenvector is not available in closed form: say so.
 
-use super::composite::{Composite, W};
 use super::engine::{derivative, factored, latex, simplify, substitute, T};
 use super::{ClosedForms, Formula};
 use crate::error::{Error, Result};
@@ -161,8 +161,8 @@ pub fn derive(
         (_, []) if vars.len() == 1 => one_dim(expr, &vars[0], at),
         (_, []) => match at {
             Some(map) => super::closed_point::at_point(expr, vars, map),
-            None => match composite(expr, &ast, vars)? {
-                Some(c) => composite_forms(vars, &c),
+            None => match super::closed_composite::find(expr, &ast, vars)? {
+                Some(c) => super::closed_composite::forms(vars, &c),
                 None => Ok(ClosedForms::unavailable(
                     vars,
                     "no closed form for a symbolic point: the loss is not of the form phi(z(theta)) \
@@ -174,53 +174,6 @@ pub fn derive(
             },
         },
     }
-}
-
-/// The first candidate `L = φ(z)` ([`super::composite`]) that holds exactly (`φ(z(θ)) − L`
-/// simplifies to 0) with φ not affine.
-fn composite(expr: &str, ast: &Ast, vars: &[String]) -> Result<Option<Composite>> {
-    for c in super::composite::candidates(ast, vars) {
-        let back: BTreeMap<String, String> = [(W.to_string(), c.z.clone())].into();
-        let phi_z = substitute(&c.phi, &back)?;
-        // An affine φ (φ'' = 0, e.g. z the loss up to a factor) has no minimizer: skip it.
-        let phi2 = derivative(&derivative(&c.phi, W)?, W)?;
-        if simplify(&format!("({phi_z})-({expr})"))? == "0" && simplify(&phi2)? != "0" {
-            return Ok(Some(c));
-        }
-    }
-    Ok(None)
-}
-
-/// `L = φ(z)` at a symbolic point of M: the forms of `l(z)` with `l_k = φ^(k)(z)`.
-fn composite_forms(vars: &[String], c: &Composite) -> Result<ClosedForms> {
-    let back: BTreeMap<String, String> = [(W.to_string(), c.z.clone())].into();
-    let mut d = c.phi.clone();
-    let mut l = BTreeMap::new();
-    for k in 1..=4 {
-        d = derivative(&d, W)?;
-        if k >= 2 {
-            l.insert(
-                L_NAMES[k - 2].to_string(),
-                simplify(&substitute(&d, &back)?)?,
-            );
-        }
-    }
-    let mut cf = rank_one(&c.z, vars, "l", Some(&l))?;
-    cf.kind = "composite".into();
-    cf.definitions.retain(|(name, _)| name != "alpha");
-    let phi = substitute(&c.phi, &[(W.to_string(), "w".to_string())].into())?;
-    cf.definitions.push(("phi(w)".into(), formula(&phi, None)?));
-    for name in L_NAMES {
-        cf.definitions.push((
-            format!("{name} = phi^({})(z)", &name[1..]),
-            formula(&l[name], None)?,
-        ));
-    }
-    cf.note = "L = phi(z) at a point of M where phi'(z) = 0 and phi''(z) > 0 (the point stays \
-               symbolic: on M, z takes the value of a minimizer of phi); the Hessian phi''(z) \
-               (grad z)(grad z)^T has rank one, top eigenvector grad z/|grad z|; eta = eta_star"
-        .into();
-    Ok(cf)
 }
 
 /// `f'(x) = 0` at the point, exactly (as symbolica simplifies it), else a bad-input error.
@@ -383,7 +336,8 @@ impl<'a> RankOne<'a> {
     }
 }
 
-fn rank_one(
+/// The forms of `l(z)` (module docs); `at` substitutes a point, or the values of l2, l3, l4.
+pub(super) fn rank_one(
     z: &str,
     vars: &[String],
     l: &str,

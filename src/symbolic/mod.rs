@@ -13,6 +13,7 @@
 //! so the whole numeric core runs on it unchanged.
 
 mod closed;
+mod closed_composite;
 mod closed_point;
 mod composite;
 mod engine;
