@@ -77,20 +77,28 @@ fn parse_eta(text: &Option<String>) -> Result<Option<f64>> {
     }
 }
 
-fn run_one(
+/// Builds catalog entry `name` and describes it.
+fn build(
     name: &str,
     params: &BTreeMap<String, String>,
-    point: Option<&[f64]>,
-    opts: &AnalyzeOptions,
-) -> Result<eosflip::report::Analysis> {
+) -> Result<(catalog::CatalogInstance, LossInfo)> {
     let inst = catalog::build(name, params)?;
     let info = LossInfo {
         name: inst.name.clone(),
         params: inst.params.clone(),
         dim: inst.loss.dim(),
     };
-    let pt = point.unwrap_or(&inst.default_point);
-    analyze(&inst.loss, info, pt, opts)
+    Ok((inst, info))
+}
+
+fn run_one(
+    name: &str,
+    params: &BTreeMap<String, String>,
+    point: Option<&[f64]>,
+    opts: &AnalyzeOptions,
+) -> Result<eosflip::report::Analysis> {
+    let (inst, info) = build(name, params)?;
+    analyze(&inst.loss, info, point.unwrap_or(&inst.default_point), opts)
 }
 
 pub fn run(args: &AnalyzeArgs) -> Result<i32> {
@@ -165,12 +173,7 @@ fn run_matrix_free(
     point: Option<&[f64]>,
     json: bool,
 ) -> Result<i32> {
-    let inst = catalog::build(name, params)?;
-    let info = LossInfo {
-        name: inst.name.clone(),
-        params: inst.params.clone(),
-        dim: inst.loss.dim(),
-    };
+    let (inst, info) = build(name, params)?;
     let pt = point.unwrap_or(&inst.default_point);
     let opts = eosflip::normal_form::matrix_free::MatrixFreeOptions::default();
     let tol = eosflip::tolerance::Tolerances::default();

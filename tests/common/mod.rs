@@ -92,18 +92,6 @@ pub fn mlp_gauss_newton(
     mlp: &eosflip::loss::catalog::mlp::Mlp,
     theta: &[f64],
 ) -> nalgebra::DMatrix<f64> {
-    use num_dual::Dual64;
-    let (n, p) = (mlp.samples(), theta.len());
-    let mut j = nalgebra::DMatrix::zeros(n, p);
-    for k in 0..p {
-        let t: Vec<Dual64> = theta
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| Dual64::new(x, if i == k { 1.0 } else { 0.0 }))
-            .collect();
-        for (i, f) in mlp.outputs(&t).iter().enumerate() {
-            j[(i, k)] = f.eps;
-        }
-    }
-    j.transpose() * j / n as f64
+    let (_, j) = mlp.residual_jacobian(theta);
+    j.transpose() * j / mlp.samples() as f64
 }

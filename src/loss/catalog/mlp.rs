@@ -160,8 +160,9 @@ pub struct Fit {
 }
 
 impl Mlp {
-    /// The residuals and their Jacobian (n × P) at θ, from P forward Dual64 passes.
-    fn residual_jacobian(&self, theta: &[f64]) -> (DVector<f64>, DMatrix<f64>) {
+    /// The residuals `f(x_i) − y_i` and their Jacobian J (n × P) at θ, from P forward Dual64
+    /// passes through [`Mlp::outputs`] (independent of the hand-written gradient).
+    pub fn residual_jacobian(&self, theta: &[f64]) -> (DVector<f64>, DMatrix<f64>) {
         let (n, p) = (self.samples(), theta.len());
         let mut j = DMatrix::zeros(n, p);
         let mut r = DVector::zeros(n);
