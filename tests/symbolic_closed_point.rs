@@ -196,6 +196,33 @@ fn not_l_of_z() -> &'static Vec<(ClosedForms, eosflip::loss::expr::ExprLoss)> {
     })
 }
 
+/// The closed forms `cf` evaluated at `v` against the numeric core at `point`: c1, L4 and
+/// gᵀH⁺g to 1e-10, λ to 1e-12, the drift to 1e-10 of its largest entry.
+fn match_core(
+    cf: &ClosedForms,
+    loss: &eosflip::loss::expr::ExprLoss,
+    point: &[f64],
+    v: &[(&str, f64)],
+) -> Result<(), TestCaseError> {
+    let a = analyze_at(loss, point);
+    let c1 = eval(plain(&cf.c1), v);
+    prop_assert!(
+        rel(a.c1.unwrap(), c1, 1e-3) < 1e-10,
+        "core {:?} vs closed {c1}",
+        a.c1
+    );
+    prop_assert!(rel(a.sharpness, eval(plain(&cf.sharpness), v), 0.0) < 1e-12);
+    prop_assert!(rel(a.l4.unwrap(), eval(plain(&cf.l4), v), 1e-3) < 1e-10);
+    prop_assert!(rel(a.g_hplus_g.unwrap(), eval(plain(&cf.g_hplus_g), v), 1e-3) < 1e-10);
+    let drift = a.drift.unwrap();
+    let scale = drift.iter().fold(1e-3f64, |m, d| m.max(d.abs()));
+    for (d, f) in drift.iter().zip(cf.drift.as_ref().unwrap()) {
+        let closed = eval(&f.plain, v);
+        prop_assert!((d - closed).abs() <= 1e-10 * scale, "drift {d} vs {closed}");
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
     #[test]
@@ -207,18 +234,7 @@ proptest! {
         let (cf, loss) = &not_l_of_z()[which];
         let v = [("t", t), ("u", u)];
         let point: Vec<f64> = if which == 0 { vec![t, 1.0 / t] } else { vec![t, 1.0 / (t * u), u] };
-        let a = analyze_at(loss, &point);
-        let c1 = eval(plain(&cf.c1), &v);
-        prop_assert!(rel(a.c1.unwrap(), c1, 1e-3) < 1e-10, "core {:?} vs closed {c1}", a.c1);
-        prop_assert!(rel(a.sharpness, eval(plain(&cf.sharpness), &v), 0.0) < 1e-12);
-        prop_assert!(rel(a.l4.unwrap(), eval(plain(&cf.l4), &v), 1e-3) < 1e-10);
-        prop_assert!(rel(a.g_hplus_g.unwrap(), eval(plain(&cf.g_hplus_g), &v), 1e-3) < 1e-10);
-        let drift = a.drift.unwrap();
-        let scale = drift.iter().fold(1e-3f64, |m, d| m.max(d.abs()));
-        for (d, f) in drift.iter().zip(cf.drift.as_ref().unwrap()) {
-            let closed = eval(&f.plain, &v);
-            prop_assert!((d - closed).abs() <= 1e-10 * scale, "drift {d} vs {closed}");
-        }
+        match_core(cf, loss, &point, &v)?;
     }
 }
 
@@ -302,17 +318,6 @@ proptest! {
         let point = (COMPOSITE[which].2)(t, u);
         let names = ["x", "y", "z"];
         let v: Vec<(&str, f64)> = names.iter().copied().zip(point.iter().copied()).collect();
-        let a = analyze_at(loss, &point);
-        let c1 = eval(plain(&cf.c1), &v);
-        prop_assert!(rel(a.c1.unwrap(), c1, 1e-3) < 1e-10, "core {:?} vs closed {c1}", a.c1);
-        prop_assert!(rel(a.sharpness, eval(plain(&cf.sharpness), &v), 0.0) < 1e-12);
-        prop_assert!(rel(a.l4.unwrap(), eval(plain(&cf.l4), &v), 1e-3) < 1e-10);
-        prop_assert!(rel(a.g_hplus_g.unwrap(), eval(plain(&cf.g_hplus_g), &v), 1e-3) < 1e-10);
-        let drift = a.drift.unwrap();
-        let scale = drift.iter().fold(1e-3f64, |m, d| m.max(d.abs()));
-        for (d, f) in drift.iter().zip(cf.drift.as_ref().unwrap()) {
-            let closed = eval(&f.plain, &v);
-            prop_assert!((d - closed).abs() <= 1e-10 * scale, "drift {d} vs {closed}");
-        }
+        match_core(cf, loss, &point, &v)?;
     }
 }
