@@ -30,6 +30,7 @@ pub mod assumptions;
 pub mod check;
 pub mod derivatives;
 pub mod error;
+pub mod flip;
 pub mod loss;
 pub mod manifold;
 pub mod normal_form;

@@ -34,28 +34,34 @@ pub struct Analysis {
     pub schema_version: u32,
     /// The loss.
     pub loss: LossInfo,
+    /// The backend that computed the spectrum and the coefficients.
+    pub backend: crate::flip::Backend,
     /// Refinement onto M, when asked for.
     pub refinement: Option<Refined>,
     /// The analysed point θ*.
     pub point: Vec<f64>,
     /// |∇L(θ*)|.
     pub grad_norm: f64,
-    /// Relative asymmetry of the assembled Hessian before symmetrisation (rounding diagnostic).
-    pub hessian_asymmetry: f64,
+    /// Relative asymmetry of the assembled Hessian before symmetrisation (rounding diagnostic;
+    /// dense backend only).
+    pub hessian_asymmetry: Option<f64>,
     /// λ = λ_max(H).
     pub sharpness: f64,
     /// η* = 2/λ (null when H has no positive eigenvalue).
     pub eta_star: Option<f64>,
     /// Unit top eigenvector v (largest-magnitude component positive).
     pub top_eigvec: Vec<f64>,
-    /// All eigenvalues of H, descending.
+    /// `|Hv − λv|`, measured with one HVP.
+    pub top_residual: f64,
+    /// The eigenvalues of H the backend knows, descending: all (dense), the normal ones
+    /// (Gauss–Newton), the Ritz values (matrix-free).
     pub eigenvalues: Vec<f64>,
     /// Multipliers `1 − η*·λ_i` of A = DF at η*, in the order of `eigenvalues`.
     pub multipliers: Option<Vec<f64>>,
-    /// dim N (numerical rank of H).
-    pub normal_dim: usize,
-    /// dim T = dim ker H.
-    pub tangent_dim: usize,
+    /// dim N (numerical rank of H; null for matrix-free).
+    pub normal_dim: Option<usize>,
+    /// dim T = dim ker H (null for matrix-free).
+    pub tangent_dim: Option<usize>,
     /// The rank threshold τ used for the split.
     pub rank_threshold: f64,
     /// Whether λ is a simple eigenvalue (within `tolerances.simple`).
@@ -94,6 +100,8 @@ pub struct Analysis {
     pub amplitude_pred: Option<f64>,
     /// Why c1 (and what depends on it) is null, when it is.
     pub undefined_reason: Option<String>,
+    /// Work done and the state of the iterative solvers.
+    pub solver: crate::flip::SolverInfo,
     /// Tolerances used.
     pub tolerances: Tolerances,
     /// The sign convention ([`CONVENTION`]).

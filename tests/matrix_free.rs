@@ -11,7 +11,7 @@ fn compare<L: Loss>(name: &str, loss: &L, point: &[f64]) {
     let dense = analyze_at(loss, point);
     let mf = flip_matrix_free(loss, point, None, &MatrixFreeOptions::default());
     eprintln!(
-        "{name}: P = {}, normal_dim {}, {} HVPs ({} Lanczos, {} CGLS), converged {}",
+        "{name}: P = {}, normal_dim {:?}, {} HVPs ({} Lanczos, {} CGLS), converged {}",
         point.len(),
         dense.normal_dim,
         mf.hvps,

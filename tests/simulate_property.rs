@@ -28,8 +28,8 @@ fn check(dim: usize, terms: usize, seed: u64) -> Result<Option<bool>, TestCaseEr
         .unwrap()
         .sharpness();
     let f = LocalFlip::at(&inst.loss, &inst.default_point, 2.0 / lam, &tol).unwrap();
-    if f.c1().abs() <= 0.2 * f.coefficients.c1_scale(2.0 / lam)
-        || f.spectrum.spectral_gap() <= 0.05 * lam
+    if f.c1().abs() <= 0.2 * f.coefficients().c1_scale(2.0 / lam)
+        || f.spectrum().unwrap().spectral_gap() <= 0.05 * lam
     {
         return Ok(None);
     }

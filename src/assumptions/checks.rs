@@ -4,6 +4,7 @@ use super::morse_bott::check_morse_bott;
 use super::{CheckResult, Outcome};
 use crate::analyze::C1_ZERO_REL;
 use crate::derivatives::line_jet;
+use crate::flip::FlipPoint;
 use crate::loss::Loss;
 use crate::report::Analysis;
 use crate::tolerance::Tolerances;
@@ -18,12 +19,13 @@ pub const DRIFT_ZERO_REL: f64 = 1e-8;
 pub fn check_all<L: Loss>(
     loss: &L,
     a: &Analysis,
+    fp: &FlipPoint,
     smooth_reason: Option<&str>,
     tol: &Tolerances,
 ) -> Vec<CheckResult> {
     vec![
         check_smoothness(loss, a, smooth_reason),
-        check_morse_bott(loss, a, tol),
+        check_morse_bott(loss, fp, tol),
         check_spectral_gap(a, tol),
         check_supercritical(a),
         check_drift(a),
@@ -97,7 +99,7 @@ pub fn check_spectral_gap(a: &Analysis, tol: &Tolerances) -> CheckResult {
     let threshold = tol.simple.threshold(lam);
     let mults = a.multipliers.as_ref().map(|m| {
         m.iter()
-            .take(a.normal_dim)
+            .take(a.normal_dim.unwrap_or(a.eigenvalues.len()))
             .map(|x| format!("{x:.6}"))
             .collect::<Vec<_>>()
             .join(", ")
@@ -107,7 +109,7 @@ pub fn check_spectral_gap(a: &Analysis, tol: &Tolerances) -> CheckResult {
         a.spectral_gap,
         mults.unwrap_or_default()
     );
-    let outcome = if a.normal_dim == 0 {
+    let outcome = if a.normal_dim == Some(0) {
         Outcome::Fails
     } else if gap > threshold {
         Outcome::Holds
@@ -188,7 +190,7 @@ pub fn check_drift(a: &Analysis) -> CheckResult {
     };
     let gnorm = g.iter().map(|x| x * x).sum::<f64>().sqrt();
     let threshold = (DRIFT_ZERO_REL * gnorm).max(1e-300);
-    if a.tangent_dim == 0 {
+    if a.tangent_dim == Some(0) {
         let detail = "isolated minimizer: T = {0}, no drift (the 2-cycle result applies, not the convergence theorem)".to_string();
         return CheckResult::new(
             "A5",

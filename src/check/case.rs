@@ -68,6 +68,9 @@ pub struct LossSpec {
     /// Variable order of `expr` (default: order of first appearance).
     #[serde(default)]
     pub vars: Option<Vec<String>>,
+    /// A model file (`docs/model-format.md`), relative to the case file; its θ is the point.
+    #[serde(default)]
+    pub model: Option<String>,
     /// Parameters (numbers or strings).
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
@@ -149,6 +152,35 @@ impl Expectations {
 pub const VALIDATIONS: [&str; 3] = ["amplitude", "drift", "convergence"];
 
 impl CaseFile {
+    /// Loads the case's model file: relative to `base_dir` (a case read from disk) or from
+    /// [`EMBEDDED_MODELS`] (an embedded case).
+    pub fn load_model(
+        &self,
+        base_dir: Option<&std::path::Path>,
+    ) -> Result<crate::loss::network::model_file::Model> {
+        use crate::loss::network::model_file;
+        let path = self.loss.model.as_deref().unwrap_or_default();
+        match base_dir {
+            Some(dir) => model_file::load(&dir.join(path)),
+            None => {
+                let text = EMBEDDED_MODELS
+                    .iter()
+                    .find(|(n, _)| *n == path)
+                    .map(|(_, t)| *t)
+                    .ok_or_else(|| {
+                        Error::bad_input(
+                            format!(
+                                "embedded case {}: no embedded model file '{path}'",
+                                self.name
+                            ),
+                            "add it to EMBEDDED_MODELS in src/check/case.rs",
+                        )
+                    })?;
+                model_file::parse(text, path, std::path::Path::new("theorems/cases"))
+            }
+        }
+    }
+
     /// Parses and validates a case file; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<CaseFile> {
         let case: CaseFile = toml::from_str(text).map_err(|e| {
@@ -157,6 +189,17 @@ impl CaseFile {
                 "see theorems/cases/README.md for the format",
             )
         })?;
+        let sources = [
+            case.loss.catalog.is_some(),
+            case.loss.expr.is_some(),
+            case.loss.model.is_some(),
+        ];
+        if sources.iter().filter(|&&b| b).count() != 1 {
+            return Err(Error::bad_input(
+                format!("case file {origin}: [loss] must give exactly one of catalog, expr, model"),
+                "see theorems/cases/README.md for the format",
+            ));
+        }
         if let Some(bad) = case
             .validations
             .iter()
@@ -196,6 +239,9 @@ macro_rules! embed {
         &[$(($file, include_str!(concat!("../../theorems/cases/", $file)))),*]
     };
 }
+
+/// Model files of the embedded cases (path relative to `theorems/cases/`, text).
+pub const EMBEDDED_MODELS: &[(&str, &str)] = &[];
 
 /// The case files compiled into the binary (file name, text); `tests/check.rs` asserts this
 /// list matches the directory.

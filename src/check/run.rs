@@ -3,7 +3,7 @@
 use super::case::CaseFile;
 use super::expect::{compare, compare_validations, ExpectationResult};
 use super::validations::{run_validation, ValidationReport};
-use crate::analyze::{analyze, AnalyzeOptions};
+use crate::analyze::{analyze_point, AnalyzeOptions};
 use crate::assumptions::{check_all, CheckResult};
 use crate::loss::catalog;
 use crate::loss::Loss;
@@ -48,6 +48,17 @@ pub struct CaseReport {
 
 /// Runs `case`; `observer` receives the progress of the simulations.
 pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observer) -> CaseReport {
+    run_case_in(case, None, opts, observer)
+}
+
+/// Runs `case` read from a file in `base_dir` (model paths are relative to it; None: an
+/// embedded case).
+pub fn run_case_in(
+    case: &CaseFile,
+    base_dir: Option<&std::path::Path>,
+    opts: &CheckOptions,
+    observer: &mut dyn Observer,
+) -> CaseReport {
     let mut report = CaseReport {
         name: case.name.clone(),
         description: case.description.clone(),
@@ -59,6 +70,24 @@ pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observe
         met: false,
     };
     let built = match (&case.loss.catalog, &case.loss.expr) {
+        (None, None) if case.loss.model.is_some() => case.load_model(base_dir).map(|m| {
+            let info = crate::loss::network::describe(
+                &m.network,
+                case.loss.model.as_deref().unwrap_or(""),
+            );
+            let point = case.point.at.clone().unwrap_or_else(|| m.theta.clone());
+            run_loaded(
+                case,
+                opts,
+                observer,
+                &m.network,
+                info,
+                &point,
+                "network with a smooth activation (analytic)",
+                Some(&m.network),
+                &mut report,
+            )
+        }),
         (Some(name), _) => catalog::build(name, &case.params_text()).map(|inst| {
             let info = LossInfo {
                 name: inst.name.clone(),
@@ -78,6 +107,7 @@ pub fn run_case(case: &CaseFile, opts: &CheckOptions, observer: &mut dyn Observe
                 info,
                 &point,
                 "catalog loss built from analytic functions",
+                None,
                 &mut report,
             )
         }),
@@ -111,7 +141,7 @@ fn run_text(
         dim: loss.dim(),
     };
     let why = "text loss: only smooth functions (non-smooth ones are rejected when parsed)";
-    run_loaded(case, opts, observer, &loss, info, &point, why, report);
+    run_loaded(case, opts, observer, &loss, info, &point, why, None, report);
     Ok(())
 }
 
@@ -139,6 +169,7 @@ fn run_loaded<L: Loss>(
     info: LossInfo,
     point: &[f64],
     smooth_reason: &str,
+    structure: Option<&dyn crate::flip::GaussNewtonStructure>,
     report: &mut CaseReport,
 ) {
     let tol = Tolerances::default();
@@ -147,14 +178,14 @@ fn run_loaded<L: Loss>(
         tolerances: tol,
         ..AnalyzeOptions::default()
     };
-    let a = match analyze(loss, info, point, &aopts) {
-        Ok(a) => a,
+    let (a, fp) = match analyze_point(loss, info, point, &aopts, structure) {
+        Ok(r) => r,
         Err(e) => {
             report.error = Some(e.to_string());
             return;
         }
     };
-    let mut checks = check_all(loss, &a, Some(smooth_reason), &tol);
+    let mut checks = check_all(loss, &a, &fp, Some(smooth_reason), &tol);
     if !opts.only.is_empty() {
         checks.retain(|c| opts.only.contains(&c.id));
     }
@@ -166,7 +197,7 @@ fn run_loaded<L: Loss>(
         report.validations = case
             .validations
             .iter()
-            .map(|v| run_validation(v, loss, &a.point, &case.options, observer))
+            .map(|v| run_validation(v, loss, &fp, &case.options, observer))
             .collect();
         expectations.extend(compare_validations(&case.expect, &report.validations));
     }

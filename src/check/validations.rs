@@ -1,19 +1,20 @@
 //! The validations by simulation of a case (MATH.md §3–5, issue 4 items 1–4), run through
 //! [`crate::simulate`], with one summary line each for tables.
 //!
-//! - `amplitude`: [`amplitude_sweep`] at the case's point (2-cycle amplitude against √(β/c1),
+//! - `amplitude`: [`amplitude_sweep_at`] at the case's point (2-cycle amplitude against √(β/c1),
 //!   fitted order, Floquet certificate; escape and unstable cycle when c1 < 0);
-//! - `drift`: [`tangent_drift`] (tangent displacement of two steps against −η p² Π_T g);
-//! - `convergence`: [`threshold_convergence`] from the point itself with a small normal kick
+//! - `drift`: [`tangent_drift_at`] (tangent displacement of two steps against −η p² Π_T g);
+//! - `convergence`: [`threshold_convergence_at`] from the point itself with a small normal kick
 //!   (β0 = 0), and from a point of M above the threshold (β0/ε_rel from the options, default
 //!   20); plus [`threshold_sweep`] over the case's `sweep_points` when given (ε_rel → 0).
 
 use crate::error::Result;
+use crate::flip::FlipPoint;
 use crate::loss::Loss;
-use crate::simulate::amplitude::{amplitude_sweep, AmplitudeOptions, AmplitudeSweep};
-use crate::simulate::drift::{tangent_drift, DriftCheck, DriftOptions};
+use crate::simulate::amplitude::{amplitude_sweep_at, AmplitudeOptions, AmplitudeSweep};
+use crate::simulate::drift::{tangent_drift_at, DriftCheck, DriftOptions};
 use crate::simulate::gd::Observer;
-use crate::simulate::threshold::{threshold_convergence, ThresholdOptions, ThresholdRun};
+use crate::simulate::threshold::{threshold_convergence_at, ThresholdOptions, ThresholdRun};
 use crate::simulate::threshold_sweep::{threshold_sweep, ThresholdSweep};
 use crate::simulate::Outcome;
 use serde::{Deserialize, Serialize};
@@ -78,11 +79,11 @@ fn opt(x: Option<f64>) -> String {
     x.map_or("—".into(), |v| format!("{v:.3e}"))
 }
 
-/// Runs validation `name` at `point`.
+/// Runs validation `name` at the analysis's flip point (built once, not rebuilt here).
 pub fn run_validation<L: Loss>(
     name: &str,
     loss: &L,
-    point: &[f64],
+    point: &FlipPoint,
     o: &ValidationOptions,
     obs: &mut dyn Observer,
 ) -> ValidationReport {
@@ -115,11 +116,11 @@ type Run = Result<(Outcome, String, ValidationDetail)>;
 
 fn amplitude<L: Loss>(
     loss: &L,
-    point: &[f64],
+    point: &FlipPoint,
     o: &AmplitudeOptions,
     obs: &mut dyn Observer,
 ) -> Run {
-    let s = amplitude_sweep(loss, point, o, obs)?;
+    let s = amplitude_sweep_at(loss, point.clone(), o, obs)?;
     let errs: Vec<f64> = s.points.iter().filter_map(|p| p.rel_error).collect();
     let summary = format!(
         "{} β values; amplitude rel. error {} → {}; fitted order {}; {}",
@@ -132,8 +133,8 @@ fn amplitude<L: Loss>(
     Ok((s.outcome, summary, ValidationDetail::Amplitude(s)))
 }
 
-fn drift<L: Loss>(loss: &L, point: &[f64], o: &DriftOptions) -> Run {
-    let d = tangent_drift(loss, point, o)?;
+fn drift<L: Loss>(loss: &L, point: &FlipPoint, o: &DriftOptions) -> Run {
+    let d = tangent_drift_at(loss, point.clone(), o)?;
     let last = d.points.last();
     let summary = format!(
         "cosine {} and magnitude ratio {} at p = {}; fitted order {}; {}",
@@ -173,7 +174,7 @@ fn run_line(tag: &str, r: &ThresholdRun) -> String {
 
 fn convergence<L: Loss>(
     loss: &L,
-    point: &[f64],
+    point: &FlipPoint,
     o: &ValidationOptions,
     obs: &mut dyn Observer,
 ) -> Run {
@@ -181,8 +182,8 @@ fn convergence<L: Loss>(
         beta0_over_eps: 0.0,
         ..o.convergence.clone()
     };
-    let at_threshold = threshold_convergence(loss, point, &at_opts, obs)?;
-    let from_above = threshold_convergence(loss, point, &o.convergence, obs)?;
+    let at_threshold = threshold_convergence_at(loss, point.clone(), &at_opts, obs)?;
+    let from_above = threshold_convergence_at(loss, point.clone(), &o.convergence, obs)?;
     let sweep = if o.sweep_points.is_empty() {
         None
     } else {

@@ -2,8 +2,10 @@
 
 use super::args::AnalyzeArgs;
 use super::table;
-use eosflip::analyze::{analyze, AnalyzeOptions};
+use eosflip::analyze::{analyze, analyze_point, AnalyzeOptions};
+use eosflip::flip::{Backend, BackendChoice};
 use eosflip::loss::catalog::{self, ENTRIES};
+use eosflip::loss::network::{describe, model_file};
 use eosflip::report::{LossInfo, SCHEMA_VERSION};
 use eosflip::{Error, Loss, Result};
 use std::collections::BTreeMap;
@@ -101,10 +103,26 @@ fn run_one(
     analyze(&inst.loss, info, point.unwrap_or(&inst.default_point), opts)
 }
 
+fn backend(args: &AnalyzeArgs) -> Result<BackendChoice> {
+    Ok(match (args.backend.as_str(), args.matrix_free) {
+        (_, true) if args.backend != "auto" && args.backend != "matrix-free" => {
+            return Err(Error::bad_input(
+                format!("--matrix-free contradicts --backend {}", args.backend),
+                "give one of them",
+            ))
+        }
+        (_, true) | ("matrix-free", _) => BackendChoice::Use(Backend::MatrixFree),
+        ("dense", _) => BackendChoice::Use(Backend::Dense),
+        ("gauss-newton", _) => BackendChoice::Use(Backend::GaussNewton),
+        _ => BackendChoice::Auto,
+    })
+}
+
 pub fn run(args: &AnalyzeArgs) -> Result<i32> {
     let opts = AnalyzeOptions {
         refine: args.refine,
         eta: parse_eta(&args.eta)?,
+        backend: backend(args)?,
         ..AnalyzeOptions::default()
     };
     let params = parse_params(&args.params)?;
@@ -116,6 +134,14 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
     if args.expr.is_some() {
         return super::symbolic::run_analyze_expr(args, &params, point.as_deref(), &opts);
     }
+    if let Some(path) = &args.model {
+        let m = model_file::load(path)?;
+        let info = describe(&m.network, &path.display().to_string());
+        let pt = point.unwrap_or(m.theta);
+        let (a, _) = analyze_point(&m.network, info, &pt, &opts, Some(&m.network))?;
+        print_one(&a, args.json);
+        return Ok(0);
+    }
     let Some(name) = &args.loss else {
         if !params.is_empty() || point.is_some() {
             return Err(Error::bad_input(
@@ -125,19 +151,17 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
         }
         return run_catalog(args.json, &opts);
     };
-    if args.matrix_free {
-        return run_matrix_free(name, &params, point.as_deref(), args.json);
-    }
     let a = run_one(name, &params, point.as_deref(), &opts)?;
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&a).expect("serializable")
-        );
-    } else {
-        print!("{}", table::detail(&a));
-    }
+    print_one(&a, args.json);
     Ok(0)
+}
+
+fn print_one(a: &eosflip::report::Analysis, json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(a).expect("serializable"));
+    } else {
+        print!("{}", table::detail(a));
+    }
 }
 
 /// Every catalog entry at its default point: one summary table (or a JSON object).
@@ -164,53 +188,4 @@ fn run_catalog(json: bool, opts: &AnalyzeOptions) -> Result<i32> {
         print!("{}", table::summary(&rows));
     }
     Ok(if failed { 2 } else { 0 })
-}
-
-/// `analyze --loss NAME --matrix-free`: HVPs only (MATH.md §3–4).
-fn run_matrix_free(
-    name: &str,
-    params: &BTreeMap<String, String>,
-    point: Option<&[f64]>,
-    json: bool,
-) -> Result<i32> {
-    let (inst, info) = build(name, params)?;
-    let pt = point.unwrap_or(&inst.default_point);
-    let opts = eosflip::normal_form::matrix_free::MatrixFreeOptions::default();
-    let tol = eosflip::tolerance::Tolerances::default();
-    let a = eosflip::analyze::analyze_matrix_free(&inst.loss, info, pt, &opts, &tol)?;
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&a).expect("serializable")
-        );
-        return Ok(0);
-    }
-    let f = &a.flip;
-    println!(
-        "loss             {} (matrix-free), P = {}",
-        a.loss.name, a.loss.dim
-    );
-    println!("|grad L|         {:.12e}", a.grad_norm);
-    println!(
-        "sharpness        {:.12e}   (Lanczos residual {:.2e})",
-        f.sharpness, f.lanczos_residual
-    );
-    println!("eta_star         {:.12e}", a.eta_star);
-    println!("l4               {:.12e}", f.l4);
-    println!(
-        "g_hplus_g        {:.12e}   (CGLS relative residual {:.2e})",
-        f.g_hplus_g, f.cg_relative_residual
-    );
-    println!("c1_gd            {:.12e}", f.c1_gd);
-    println!(
-        "c1_map           {:.12e}   (relative spread {:.2e})",
-        f.c1_map, a.c1_rel_spread
-    );
-    println!("drift_norm       {:.12e}", a.drift_norm);
-    if let Some(l) = a.lambda_inf_pred {
-        println!("lambda_inf_pred  {l:.12e}");
-    }
-    println!("note             {}", a.note);
-    println!("convention       {}", a.convention);
-    Ok(0)
 }

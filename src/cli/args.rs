@@ -21,13 +21,37 @@ pub enum Command {
     Check(CheckArgs),
     /// Closed forms of λ, η*, c1 and the drift for a text loss (symbolica; see docs/symbolica.md).
     Symbolic(SymbolicArgs),
+    /// Train a model file's network to interpolation (Levenberg–Marquardt) and write the result.
+    Fit(FitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The model file (docs/model-format.md); its θ is the start.
+    #[arg(long, value_name = "FILE")]
+    pub model: std::path::PathBuf,
+    /// Where to write the fitted model file.
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
+    /// At most this many accepted steps.
+    #[arg(long, default_value_t = 200)]
+    pub max_steps: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Case files (TOML, format in theorems/cases/README.md); default: the embedded cases.
-    #[arg(value_name = "CASE.toml")]
+    #[arg(value_name = "CASE.toml", conflicts_with = "model")]
     pub cases: Vec<std::path::PathBuf>,
+    /// Check a model file (docs/model-format.md) at its θ instead of case files.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<std::path::PathBuf>,
+    /// Replace the cases' validations by these, comma-separated (amplitude, drift, convergence).
+    #[arg(long, value_name = "LIST")]
+    pub validations: Option<String>,
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -53,8 +77,15 @@ pub struct ListArgs {
 pub struct AnalyzeArgs {
     /// Catalog loss to analyse (see `eosflip list`); without it every entry is analysed at its
     /// default point and one summary table is printed.
-    #[arg(long, value_name = "NAME", conflicts_with = "expr")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["expr", "model"])]
     pub loss: Option<String>,
+    /// A network from a model file (docs/model-format.md), analysed at its θ.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["expr", "params"])]
+    pub model: Option<std::path::PathBuf>,
+    /// Spectrum backend: auto (Gauss–Newton where it applies, dense for P ≤ 1500, else
+    /// matrix-free), dense, matrix-free, gauss-newton.
+    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = ["auto", "dense", "matrix-free", "gauss-newton"])]
+    pub backend: String,
     /// A loss given as text, e.g. "(x*y - 1)^2/2" (needs --point; symbolica differentiates it).
     #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
     pub expr: Option<String>,
@@ -76,9 +107,8 @@ pub struct AnalyzeArgs {
     /// Print one JSON object (schema in README) instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Hessian-vector products only (Lanczos + CGLS), no dense Hessian: for many parameters.
-    /// Needs --loss; no --refine, --eta; the A2/A3 checks need the dense path.
-    #[arg(long, requires = "loss", conflicts_with_all = ["refine", "eta"])]
+    /// Short for --backend matrix-free (Lanczos + CGLS on Hessian-vector products).
+    #[arg(long, conflicts_with_all = ["refine"])]
     pub matrix_free: bool,
 }
 

@@ -3,15 +3,22 @@
 
 use super::args::CheckArgs;
 use eosflip::assumptions::{Outcome, IDS};
+use eosflip::check::run::run_case_in;
 use eosflip::check::run::CHECK_SCHEMA_VERSION;
-use eosflip::check::{embedded_cases, run_case, CaseFile, CaseReport, CheckOptions};
+use eosflip::check::{embedded_cases, CaseFile, CaseReport, CheckOptions};
 use eosflip::{Error, Result};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
-fn load(args: &CheckArgs) -> Result<Vec<CaseFile>> {
+type Loaded = (CaseFile, Option<PathBuf>);
+
+fn load(args: &CheckArgs) -> Result<Vec<Loaded>> {
+    if let Some(model) = &args.model {
+        return Ok(vec![model_case(model)?]);
+    }
     if args.cases.is_empty() {
-        return embedded_cases();
+        return Ok(embedded_cases()?.into_iter().map(|c| (c, None)).collect());
     }
     args.cases
         .iter()
@@ -22,9 +29,40 @@ fn load(args: &CheckArgs) -> Result<Vec<CaseFile>> {
                     "give the path of a TOML case file",
                 )
             })?;
-            CaseFile::parse(&text, &p.display().to_string())
+            let dir = p.parent().map(|d| {
+                if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d.to_path_buf()
+                }
+            });
+            Ok((CaseFile::parse(&text, &p.display().to_string())?, dir))
         })
         .collect()
+}
+
+/// `check --model FILE`: the hypotheses A1–A5 at the model's θ, no expectations, and the
+/// validations named by `--validations`.
+fn model_case(path: &std::path::Path) -> Result<Loaded> {
+    let name = path
+        .file_stem()
+        .map_or("model".into(), |s| s.to_string_lossy().to_string());
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let toml = format!(
+        "name = {name:?}\ndescription = {:?}\ntheorem = \"convergence_at_threshold.md\"\n[loss]\nmodel = {file:?}\n",
+        format!("model file {}", path.display())
+    );
+    let dir = path.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            d.to_path_buf()
+        }
+    });
+    Ok((CaseFile::parse(&toml, &path.display().to_string())?, dir))
 }
 
 fn parse_only(only: &Option<String>) -> Result<Vec<String>> {
@@ -51,15 +89,30 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         only: parse_only(&args.only)?,
         validate: !args.no_validate,
     };
-    let cases = load(args)?;
+    let mut cases = load(args)?;
+    if let Some(v) = &args.validations {
+        for (c, _) in cases.iter_mut() {
+            c.validations = v.split(',').map(|s| s.trim().to_string()).collect();
+            if let Some(bad) = c
+                .validations
+                .iter()
+                .find(|v| !eosflip::check::case::VALIDATIONS.contains(&v.as_str()))
+            {
+                return Err(Error::bad_input(
+                    format!("--validations: unknown validation '{bad}'"),
+                    "use amplitude, drift, convergence",
+                ));
+            }
+        }
+    }
     #[cfg(feature = "symbolic")]
-    if cases.iter().any(|c| c.loss.expr.is_some()) {
+    if cases.iter().any(|(c, _)| c.loss.expr.is_some()) {
         super::symbolic::notice();
     }
     let show = !args.quiet && std::io::stderr().is_terminal();
     let mut reports = Vec::with_capacity(cases.len());
     let n = cases.len();
-    for (i, case) in cases.iter().enumerate() {
+    for (i, (case, dir)) in cases.iter().enumerate() {
         let mut progress = |step: usize, max: usize| {
             if show {
                 let pct = (100 * step.min(max)).checked_div(max).unwrap_or(100);
@@ -68,7 +121,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
             }
         };
         progress(0, 1);
-        reports.push(run_case(case, &opts, &mut progress));
+        reports.push(run_case_in(case, dir.as_deref(), &opts, &mut progress));
     }
     if show {
         eprint!("\r\x1b[2K");

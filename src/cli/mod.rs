@@ -4,6 +4,7 @@
 mod analyze;
 mod args;
 mod check;
+mod fit;
 mod list;
 mod symbolic;
 mod table;
@@ -25,6 +26,7 @@ pub fn run() -> i32 {
         args::Command::Analyze(a) => analyze::run(&a),
         args::Command::Check(a) => check::run(&a),
         args::Command::Symbolic(a) => symbolic::run(&a),
+        args::Command::Fit(a) => fit::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -69,6 +69,14 @@ pub fn detail(a: &Analysis) -> String {
         );
     }
     let rows: Vec<(&str, String)> = vec![
+        (
+            "backend",
+            format!(
+                "{}   (|Hv − λv| = {})",
+                a.backend.name(),
+                num(Some(a.top_residual))
+            ),
+        ),
         ("point", vec(Some(&a.point))),
         ("|grad L|", num(Some(a.grad_norm))),
         ("sharpness", num(Some(a.sharpness))),
@@ -78,8 +86,9 @@ pub fn detail(a: &Analysis) -> String {
             "normal_dim",
             format!(
                 "{}   tangent_dim {}   (rank threshold {})",
-                a.normal_dim,
-                a.tangent_dim,
+                a.normal_dim
+                    .map_or("? (not split)".into(), |n| n.to_string()),
+                a.tangent_dim.map_or("?".into(), |n| n.to_string()),
                 num(Some(a.rank_threshold))
             ),
         ),

@@ -15,7 +15,7 @@ pub mod gd_map;
 
 use crate::loss::Loss;
 use nalgebra::DVector;
-use num_dual::{Dual2_64, Dual3_64, Dual64, HyperDual64, HyperHyperDual64};
+use num_dual::{Dual2, Dual2_64, Dual3, Dual3_64, Dual64, HyperDual64, HyperHyperDual64};
 
 /// ∇L(θ) in `f64`.
 pub fn gradient<L: Loss>(loss: &L, theta: &[f64]) -> DVector<f64> {
@@ -98,4 +98,35 @@ pub fn mixed_fourth<L: Loss>(
         theta.len(),
         loss.gradient(&x).into_iter().map(|d| d.eps1eps2eps3),
     )
+}
+
+/// `∇³L(θ)[u, u, w]` from one forward pass of the *value* in `Dual2<Dual64>`
+/// (`∂²/∂t² ∂/∂s L(θ + t u + s w)` at 0): no gradient involved.
+pub fn third_contracted_value<L: Loss>(loss: &L, theta: &[f64], u: &[f64], w: &[f64]) -> f64 {
+    let x: Vec<Dual2<Dual64>> = (0..theta.len())
+        .map(|i| {
+            Dual2::new(
+                Dual64::new(theta[i], w[i]),
+                Dual64::new(u[i], 0.0),
+                Dual64::new(0.0, 0.0),
+            )
+        })
+        .collect();
+    loss.value(&x).v2.eps
+}
+
+/// `∇⁴L(θ)[u, u, u, u]` from one forward pass of the *value* in `Dual3<Dual64>`
+/// (`∂³/∂t³ ∂/∂s L(θ + t u + s u)` at 0).
+pub fn fourth_along_value<L: Loss>(loss: &L, theta: &[f64], u: &[f64]) -> f64 {
+    let x: Vec<Dual3<Dual64>> = (0..theta.len())
+        .map(|i| {
+            Dual3::new(
+                Dual64::new(theta[i], u[i]),
+                Dual64::new(u[i], 0.0),
+                Dual64::new(0.0, 0.0),
+                Dual64::new(0.0, 0.0),
+            )
+        })
+        .collect();
+    loss.value(&x).v3.eps
 }

@@ -7,14 +7,15 @@
 
 pub mod catalog;
 pub mod expr;
+pub mod network;
 pub mod rng;
 pub mod transform;
 
 use num_dual::DualNum;
 
 /// The number types the gradient is evaluated in: `f64` and every num-dual type over `f64`.
-pub trait Scalar: DualNum<Primitive = f64> + Copy {}
-impl<T: DualNum<Primitive = f64> + Copy> Scalar for T {}
+pub trait Scalar: DualNum<Primitive = f64> + Copy + 'static {}
+impl<T: DualNum<Primitive = f64> + Copy + 'static> Scalar for T {}
 
 /// A smooth loss `L: R^P -> R` (MATH.md §1).
 pub trait Loss {

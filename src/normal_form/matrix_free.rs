@@ -52,6 +52,10 @@ pub struct MatrixFreeFlip {
     pub sharpness: f64,
     /// The second Ritz value (λ2 when Lanczos resolved it; the gap λ − λ2 is an estimate).
     pub second: Option<f64>,
+    /// The smallest Ritz value, an upper bound of λ_min.
+    pub smallest_ritz: f64,
+    /// The Ritz values, descending.
+    pub ritz: Vec<f64>,
     /// v (unit, sign rule of the dense spectrum).
     pub top_eigvec: Vec<f64>,
     /// `|Hv − λv|`.
@@ -150,6 +154,8 @@ pub fn flip_matrix_free<L: Loss>(
     MatrixFreeFlip {
         sharpness: lam,
         second: top.values.get(1).copied(),
+        smallest_ritz: top.smallest_ritz,
+        ritz: top.values.clone(),
         top_eigvec: top.vector.clone(),
         lanczos_residual: top.residual,
         lanczos_iterations: top.iterations,

@@ -22,7 +22,7 @@ use crate::simulate::cycle::{
     amplitude_along, floquet, refine_two_cycle, Floquet, FloquetOptions, NewtonOptions, Stability,
 };
 use crate::simulate::gd::{run_gd, GdOptions, GdStop, Observer, SweepObserver, TwoCycleStop};
-use crate::simulate::local::{ensure_critical, flip_defined, LocalFlip};
+use crate::simulate::local::{flip_point, undefined, LocalFlip};
 use crate::simulate::{fit_order, geometric, rel_error, OrderFit, Outcome};
 use crate::tolerance::Tolerances;
 use nalgebra::DVector;
@@ -147,30 +147,41 @@ pub fn amplitude_sweep<L: Loss>(
     opts: &AmplitudeOptions,
     observer: &mut dyn Observer,
 ) -> Result<AmplitudeSweep> {
-    let tol = &opts.tolerances;
-    ensure_critical(loss, theta_star, tol)?;
-    let (spec, undefined) = flip_defined(loss, theta_star, tol)?;
-    if let Some(why) = undefined {
+    let fp = flip_point(loss, theta_star, &opts.tolerances)?;
+    amplitude_sweep_at(loss, fp, opts, observer)
+}
+
+/// Validation 1 at a flip point built once (by the analysis).
+pub fn amplitude_sweep_at<L: Loss>(
+    loss: &L,
+    fp: crate::flip::FlipPoint,
+    opts: &AmplitudeOptions,
+    observer: &mut dyn Observer,
+) -> Result<AmplitudeSweep> {
+    let theta_star = fp.point.clone();
+    let theta_star = theta_star.as_slice();
+    if let Some(why) = undefined(&fp) {
         return Ok(AmplitudeSweep {
             point: theta_star.to_vec(),
-            sharpness: spec.sharpness(),
+            sharpness: fp.sharpness(),
             c1: 0.0,
             drift_norm: 0.0,
-            tangent_dim: spec.tangent_dim,
+            tangent_dim: fp.spectral.tangent_dim.unwrap_or(0),
             points: vec![],
             order: None,
             outcome: Outcome::Inconclusive,
             note: why,
         });
     }
-    let flip = LocalFlip::at(loss, theta_star, 2.0 / spec.sharpness(), tol)?;
+    let eta_star = fp.eta_star();
+    let flip = LocalFlip::from_flip(fp, eta_star)?;
     let (lam, c1) = (flip.sharpness(), flip.c1());
     let mut sweep = AmplitudeSweep {
         point: theta_star.to_vec(),
         sharpness: lam,
         c1,
-        drift_norm: flip.coefficients.drift.norm(),
-        tangent_dim: flip.spectrum.tangent_dim,
+        drift_norm: flip.coefficients().drift.norm(),
+        tangent_dim: flip.tangent_dim().unwrap_or(0),
         points: vec![],
         order: None,
         outcome: Outcome::Inconclusive,
@@ -182,7 +193,7 @@ pub fn amplitude_sweep<L: Loss>(
             .into();
         return Ok(sweep);
     }
-    let scale = flip.coefficients.c1_scale(2.0 / lam);
+    let scale = flip.coefficients().c1_scale(2.0 / lam);
     if c1.abs() <= crate::analyze::C1_ZERO_REL * scale {
         sweep.note = "c1 = 0 within rounding: the cubic normal form does not decide".into();
         return Ok(sweep);

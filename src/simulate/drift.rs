@@ -9,7 +9,7 @@
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::simulate::cycle::two_step_residual;
-use crate::simulate::local::{ensure_critical, flip_defined, LocalFlip};
+use crate::simulate::local::{flip_point, undefined, LocalFlip};
 use crate::simulate::{fit_order, geometric, OrderFit, Outcome};
 use crate::tolerance::Tolerances;
 use nalgebra::DVector;
@@ -85,10 +85,19 @@ pub fn tangent_drift<L: Loss>(
     theta_star: &[f64],
     opts: &DriftOptions,
 ) -> Result<DriftCheck> {
-    let tol = &opts.tolerances;
-    ensure_critical(loss, theta_star, tol)?;
-    let (spec, undefined) = flip_defined(loss, theta_star, tol)?;
-    if let Some(why) = undefined {
+    let fp = flip_point(loss, theta_star, &opts.tolerances)?;
+    tangent_drift_at(loss, fp, opts)
+}
+
+/// Validation 2 at a flip point built once (by the analysis).
+pub fn tangent_drift_at<L: Loss>(
+    loss: &L,
+    fp: crate::flip::FlipPoint,
+    opts: &DriftOptions,
+) -> Result<DriftCheck> {
+    let theta_star = fp.point.clone();
+    let theta_star = theta_star.as_slice();
+    if let Some(why) = undefined(&fp) {
         return Ok(DriftCheck {
             point: theta_star.to_vec(),
             eta: 0.0,
@@ -100,20 +109,26 @@ pub fn tangent_drift<L: Loss>(
             note: why,
         });
     }
-    let eta = 2.0 / spec.sharpness();
-    let flip = LocalFlip::at(loss, theta_star, eta, tol)?;
-    let pred: DVector<f64> = &flip.coefficients.drift * (-eta);
+    let eta = fp.eta_star();
+    let flip = LocalFlip::from_flip(fp, eta)?;
+    let pred: DVector<f64> = &flip.coefficients().drift * (-eta);
     let mut check = DriftCheck {
         point: theta_star.to_vec(),
         eta,
-        drift_norm: flip.coefficients.drift.norm(),
+        drift_norm: flip.coefficients().drift.norm(),
         predicted: pred.as_slice().to_vec(),
         points: vec![],
         order: None,
         outcome: Outcome::Inconclusive,
         note: String::new(),
     };
-    if flip.spectrum.tangent_dim == 0 || flip.drift_vanishes(opts.drift_rel_tol) {
+    let Some(spectrum) = flip.spectrum() else {
+        check.note =
+            "the drift validation projects on T with the dense spectrum; this flip point has none"
+                .into();
+        return Ok(check);
+    };
+    if spectrum.tangent_dim == 0 || flip.drift_vanishes(opts.drift_rel_tol) {
         check.note = "Π_T g = 0 (or no tangent space): there is no drift to compare".into();
         return Ok(check);
     }
@@ -122,7 +137,7 @@ pub fn tangent_drift<L: Loss>(
     for &p in &opts.ps {
         let theta = &theta0 + &v * p;
         let g = two_step_residual(loss, &theta, eta);
-        let d = flip.spectrum.project_tangent(&g) / (p * p);
+        let d = spectrum.project_tangent(&g) / (p * p);
         if d.iter().any(|x| !x.is_finite()) {
             continue; // outside the loss's domain at this p: no measurement
         }

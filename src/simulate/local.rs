@@ -6,68 +6,97 @@
 
 use crate::derivatives::third_along;
 use crate::error::{Error, Result};
+use crate::flip::{Backend, BackendChoice, FlipPoint};
 use crate::loss::Loss;
-use crate::manifold::refine::{gradient_scale, refine};
+use crate::manifold::refine::refine;
 use crate::normal_form::FlipCoefficients;
 use crate::spectrum::{dense_hessian, Spectrum};
 use crate::tolerance::Tolerances;
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
 
-/// The flip data at a point of M for the step `eta`.
+/// The flip data at a point of M for the step `eta`: a [`FlipPoint`] whose flip is defined
+/// (positive, simple top eigenvalue), read at η.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalFlip {
-    /// The point θ (on M).
-    pub point: Vec<f64>,
+    /// The flip point (its coefficients are for η*).
+    pub flip: FlipPoint,
     /// The step η used for c1 (c1 is linear in η).
     pub eta: f64,
-    /// Spectrum of H(θ).
-    pub spectrum: Spectrum,
-    /// c1, g, Π_T g at θ for η.
-    pub coefficients: FlipCoefficients,
+}
+
+/// The dense flip point at θ (the validations' local data; one build, the shared decisions).
+/// Errors when θ is not a critical minimizer.
+pub fn flip_point<L: Loss>(loss: &L, theta: &[f64], tol: &Tolerances) -> Result<FlipPoint> {
+    FlipPoint::build(loss, theta, BackendChoice::Use(Backend::Dense), None, tol)
+}
+
+/// Why the flip data are undefined at `fp` (no positive eigenvalue, or a top eigenvalue that
+/// is not simple: A3), if they are. Validations turn this into an `inconclusive` result.
+pub fn undefined(fp: &FlipPoint) -> Option<String> {
+    fp.coefficients.is_none().then(|| {
+        fp.undefined_reason
+            .clone()
+            .unwrap_or_else(|| "flip undefined".into())
+    })
 }
 
 impl LocalFlip {
-    /// Computes the spectrum and flip coefficients at `theta` for `eta`. Errors on a non-finite
-    /// Hessian, no positive eigenvalue, or a top eigenvalue that is not simple.
+    /// The flip data at `theta` for `eta` (dense backend). Errors when θ is not a critical
+    /// minimizer, or when the flip is undefined there.
     pub fn at<L: Loss>(loss: &L, theta: &[f64], eta: f64, tol: &Tolerances) -> Result<Self> {
-        let (h, _) = dense_hessian(loss, theta);
-        let spectrum = Spectrum::of_symmetric(h, &tol.rank)?;
-        if spectrum.normal_dim == 0 {
+        Self::from_flip(flip_point(loss, theta, tol)?, eta)
+    }
+
+    /// Reads a flip point at `eta`; errors when its flip is undefined.
+    pub fn from_flip(flip: FlipPoint, eta: f64) -> Result<Self> {
+        if let Some(why) = undefined(&flip) {
             return Err(Error::bad_input(
-                "H has no positive eigenvalue at the point: no flip to simulate",
-                "give a point of M with a positive sharpness",
+                format!("no flip to simulate at the point: {why}"),
+                "the validations need a positive, simple top eigenvalue (A3)",
             ));
         }
-        if !spectrum.top_is_simple(&tol.simple) {
-            return Err(Error::bad_input(
-                "the top Hessian eigenvalue is not simple: v and c1 are undefined",
-                "the validations need assumption A3 (spectral gap)",
-            ));
-        }
-        let coefficients = FlipCoefficients::compute(loss, theta, &spectrum, eta);
-        Ok(LocalFlip {
-            point: theta.to_vec(),
-            eta,
-            spectrum,
-            coefficients,
-        })
+        Ok(LocalFlip { flip, eta })
+    }
+
+    /// The point θ.
+    pub fn point(&self) -> &[f64] {
+        &self.flip.point
+    }
+
+    /// c1 at η*, g, Π_T g.
+    pub fn coefficients(&self) -> &FlipCoefficients {
+        self.flip
+            .coefficients
+            .as_ref()
+            .expect("from_flip checked that the flip is defined")
+    }
+
+    /// The dense spectrum, when the flip point came from the dense backend.
+    pub fn spectrum(&self) -> Option<&Spectrum> {
+        self.flip.spectral.spectrum.as_ref()
+    }
+
+    /// dim T, when known.
+    pub fn tangent_dim(&self) -> Option<usize> {
+        self.flip.spectral.tangent_dim
     }
 
     /// Sharpness λ.
     pub fn sharpness(&self) -> f64 {
-        self.spectrum.sharpness()
+        self.flip.sharpness()
     }
 
     /// Unit top eigenvector v.
     pub fn v(&self) -> DVector<f64> {
-        self.spectrum.top_eigvec()
+        self.flip.v().clone()
     }
 
     /// `θ + kick·v`: the point kicked along the top eigenvector.
     pub fn kicked(&self, kick: f64) -> Vec<f64> {
-        let v = self.v();
-        self.point
+        let v = self.flip.v();
+        self.flip
+            .point
             .iter()
             .zip(v.iter())
             .map(|(t, w)| t + kick * w)
@@ -76,15 +105,21 @@ impl LocalFlip {
 
     /// c1 (GD formula) for `self.eta`.
     pub fn c1(&self) -> f64 {
-        self.coefficients.c1_gd
+        self.flip.c1_at(self.eta).expect("defined")
     }
 
     /// The slowest relaxation rate per GD step of the normal modes other than v,
     /// `min_i (1 − |1 − ηλ_i|)` over the normal eigenvalues after the top one (None when v
     /// spans N). A rate near 0 is a mode that barely relaxes (λ_i ≈ 0 or λ_i ≈ 2/η).
     pub fn slowest_other_rate(&self) -> Option<f64> {
-        let n = self.spectrum.normal_dim;
-        self.spectrum.eigenvalues[1..n.max(1)]
+        let s = &self.flip.spectral;
+        let n = s
+            .normal_dim
+            .unwrap_or(s.eigenvalues.len())
+            .min(s.eigenvalues.len());
+        let lo = 1.min(s.eigenvalues.len());
+        let hi = n.max(1).min(s.eigenvalues.len()).max(lo);
+        s.eigenvalues[lo..hi]
             .iter()
             .map(|l| 1.0 - (1.0 - self.eta * l).abs())
             .reduce(f64::min)
@@ -92,49 +127,14 @@ impl LocalFlip {
 
     /// `G = |Π_T g|²`.
     pub fn drift_sq(&self) -> f64 {
-        self.coefficients.drift.norm_squared()
+        self.coefficients().drift.norm_squared()
     }
 
     /// Whether `|Π_T g| ≤ rel · max(|g|, λ)` (the drift vanishes within tolerance).
     pub fn drift_vanishes(&self, rel: f64) -> bool {
-        let scale = self.coefficients.g.norm().max(self.sharpness());
-        self.coefficients.drift.norm() <= rel * scale
-    }
-}
-
-/// The spectrum at θ and, when the flip data are undefined there (no positive eigenvalue, or a
-/// top eigenvalue that is not simple: assumption A3), the reason. Validations turn that reason
-/// into an `inconclusive` result; only a non-finite Hessian is an error.
-pub fn flip_defined<L: Loss>(
-    loss: &L,
-    theta: &[f64],
-    tol: &Tolerances,
-) -> Result<(Spectrum, Option<String>)> {
-    let (h, _) = dense_hessian(loss, theta);
-    let spectrum = Spectrum::of_symmetric(h, &tol.rank)?;
-    let why = if spectrum.normal_dim == 0 {
-        Some("H has no positive eigenvalue: no flip, nothing to simulate".to_string())
-    } else if !spectrum.top_is_simple(&tol.simple) {
-        Some("the top eigenvalue is not simple (A3 fails): v and c1 are undefined".to_string())
-    } else {
-        None
-    };
-    Ok((spectrum, why))
-}
-
-/// Errors with [`Error::NotCritical`] unless `|∇L(θ)|` is within the critical-point tolerance
-/// (validations start from a point of M: refine it first).
-pub fn ensure_critical<L: Loss>(loss: &L, theta: &[f64], tol: &Tolerances) -> Result<()> {
-    let grad_norm = crate::derivatives::gradient(loss, theta).norm();
-    let (h, _) = dense_hessian(loss, theta);
-    let tolerance = tol.critical.threshold(gradient_scale(h.amax(), theta));
-    if grad_norm.is_finite() && grad_norm <= tolerance {
-        Ok(())
-    } else {
-        Err(Error::NotCritical {
-            grad_norm,
-            tolerance,
-        })
+        let c = self.coefficients();
+        let scale = c.g.norm().max(self.sharpness());
+        c.drift.norm() <= rel * scale
     }
 }
 
@@ -209,6 +209,7 @@ mod tests {
         let (x, y) = (m.point[0], m.point[1]);
         assert!((x * y - 1.0).abs() < 1e-12 && (x * x + y * y - 2.5).abs() < 1e-10);
         let f = LocalFlip::at(&p, &m.point, 2.0 / 2.5, &tol).unwrap();
+        assert_eq!(f.flip.backend, Backend::Dense);
         assert!((f.c1() - 32.0 / 2.5f64.powi(3)).abs() < 1e-9);
         assert!(!f.drift_vanishes(1e-8));
     }

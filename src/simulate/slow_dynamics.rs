@@ -47,7 +47,7 @@ pub fn path_d<L: Loss>(
     } else {
         thr
     };
-    let m = move_along_m(loss, &thr.point, pred, 1e-8, max_move_step, tol).ok()?;
+    let m = move_along_m(loss, &thr.flip.point, pred, 1e-8, max_move_step, tol).ok()?;
     let end = LocalFlip::at(loss, &m.point, thr.eta, tol).ok()?;
     let ratio = |f: &LocalFlip| (f.c1() > 0.0).then(|| (f.drift_sq() / f.c1()).ln());
     let dl = end.sharpness().ln() - from.sharpness().ln();

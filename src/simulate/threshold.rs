@@ -32,11 +32,12 @@
 //! `max_close_beta0` of the threshold (the theorem is local).
 
 use crate::error::Result;
+use crate::flip::decide::gradient_scale;
 use crate::loss::Loss;
-use crate::manifold::refine::{gradient_scale, refine};
+use crate::manifold::refine::refine;
 use crate::simulate::branch::{track_branch, BranchOptions, BranchStart, BranchTracking};
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
-use crate::simulate::local::{ensure_critical, flip_defined, move_along_m, LocalFlip};
+use crate::simulate::local::{flip_point, move_along_m, undefined, LocalFlip};
 use crate::simulate::slow_dynamics::{along_m, path_d};
 use crate::simulate::threshold_judge::{judge, slow_ok};
 use crate::simulate::Outcome;
@@ -192,18 +193,29 @@ pub fn threshold_convergence<L: Loss>(
     opts: &ThresholdOptions,
     observer: &mut dyn Observer,
 ) -> Result<ThresholdRun> {
+    let fp = flip_point(loss, theta_thr, &opts.tolerances)?;
+    threshold_convergence_at(loss, fp, opts, observer)
+}
+
+/// Validation 3 from a flip point built once (by the analysis).
+pub fn threshold_convergence_at<L: Loss>(
+    loss: &L,
+    fp: crate::flip::FlipPoint,
+    opts: &ThresholdOptions,
+    observer: &mut dyn Observer,
+) -> Result<ThresholdRun> {
     let tol = &opts.tolerances;
-    ensure_critical(loss, theta_thr, tol)?;
-    let (spec, undefined) = flip_defined(loss, theta_thr, tol)?;
-    if let Some(why) = undefined {
-        let lam = spec.sharpness();
+    let theta_thr = fp.point.clone();
+    let theta_thr = theta_thr.as_slice();
+    if let Some(why) = undefined(&fp) {
+        let lam = fp.sharpness();
         let eta = if lam > 0.0 { 2.0 / lam } else { 0.0 };
         let mut run = blank_run(theta_thr, eta, lam, 0.0, 0.0, 0.0);
         run.note = why;
         return Ok(run);
     }
-    let eta = 2.0 / spec.sharpness();
-    let thr = LocalFlip::at(loss, theta_thr, eta, tol)?;
+    let eta = fp.eta_star();
+    let thr = LocalFlip::from_flip(fp, eta)?;
     let (c1, g2) = (thr.c1(), thr.drift_sq());
     let eps_rel = Some(eta * eta * g2 / (8.0 * c1))
         .filter(|e| e.is_finite())
@@ -230,15 +242,16 @@ pub fn threshold_convergence<L: Loss>(
         };
         start = s;
     }
-    run.start_point = start.point.clone();
+    run.start_point = start.flip.point.clone();
     run.start_sharpness = start.sharpness();
     run.beta0 = eta * start.sharpness() - 2.0;
     run.beta0_over_eps = run.beta0 / eps_rel;
     run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
     run.d = path_d(loss, &start, &thr, pred, opts.max_move_step, tol);
     run.slow_mode_ratio = thr.slowest_other_rate().map(|r| r / (4.0 * eps_rel));
-    run.lambda_inf_along_m = along_m::mu_inf(loss, &start.point, eta, run.kick * run.kick, 40, tol)
-        .map(|mu| (2.0 + mu) / eta);
+    run.lambda_inf_along_m =
+        along_m::mu_inf(loss, &start.flip.point, eta, run.kick * run.kick, 40, tol)
+            .map(|mu| (2.0 + mu) / eta);
     let x0 = start.kicked(run.kick);
     simulate(loss, &start, &x0, &mut run, opts, observer);
     run.branch = (opts.branch.enabled && opts.beta0_over_eps > 0.0).then(|| {
@@ -312,7 +325,7 @@ fn simulate<L: Loss>(
     opts: &ThresholdOptions,
     observer: &mut dyn Observer,
 ) {
-    let scale = gradient_scale(start.sharpness(), &start.point);
+    let scale = gradient_scale(start.sharpness(), &start.flip.point);
     let gd = GdOptions {
         max_steps: opts.max_steps,
         grad_tol: opts.grad_tol * scale,

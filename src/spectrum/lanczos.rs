@@ -23,6 +23,8 @@ pub struct TopEigen {
     pub iterations: usize,
     /// Whether `residual ≤ tol · |λ|`.
     pub converged: bool,
+    /// The smallest Ritz value: an upper bound of the smallest eigenvalue (Cauchy interlacing).
+    pub smallest_ritz: f64,
 }
 
 /// Top `k` eigenvalues (and the top eigenvector) of `H(theta)` with at most `max_iter` HVPs,
@@ -77,6 +79,7 @@ pub fn top_eigenpairs<L: Loss>(
                 residual: true_res,
                 iterations: j + 1,
                 converged: true_res <= tol.max(1e-14) * lam.abs() * 10.0,
+                smallest_ritz: values.last().copied().unwrap_or(lam),
             });
             break;
         }
