@@ -34,6 +34,7 @@ pub mod flip;
 pub mod loss;
 pub mod manifold;
 pub mod normal_form;
+pub mod parallel;
 pub mod report;
 pub mod simulate;
 pub mod spectrum;

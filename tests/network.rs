@@ -92,7 +92,7 @@ fn tempdir() -> std::path::PathBuf {
 fn gradient_matches_value(net: &Network, theta: &[f64]) {
     let g = net.gradient(theta);
     let scale = g.iter().fold(1e-300f64, |a, b| a.max(b.abs()));
-    for i in 0..theta.len() {
+    for (i, gi) in g.iter().enumerate() {
         let t: Vec<Dual64> = theta
             .iter()
             .enumerate()

@@ -82,7 +82,7 @@ pub fn top_simple(s: &SpectralData, tol: &Tolerances) -> bool {
 
 /// Why the flip is undefined at this point, if it is.
 pub fn flip_undefined(s: &SpectralData, top_simple: bool, tol: &Tolerances) -> Option<String> {
-    if !(s.sharpness > s.rank_threshold) || s.normal_dim == Some(0) {
+    if s.sharpness.is_nan() || s.sharpness <= s.rank_threshold || s.normal_dim == Some(0) {
         return Some(
             "H has no positive eigenvalue at this point: no normal direction, no flip".into(),
         );

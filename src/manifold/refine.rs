@@ -13,6 +13,7 @@
 
 use crate::derivatives::gradient;
 use crate::error::{Error, Result};
+pub use crate::flip::decide::gradient_scale;
 use crate::loss::Loss;
 use crate::spectrum::{dense_hessian, Spectrum};
 use crate::tolerance::Tolerances;
@@ -30,12 +31,6 @@ pub struct Refined {
     pub grad_norm: f64,
     /// |θ_refined − θ_start|.
     pub moved: f64,
-}
-
-/// Scale of the gradient at θ for convergence tests: `λ_max(H) · max(1, |θ|)`.
-pub fn gradient_scale(sharpness_abs: f64, theta: &[f64]) -> f64 {
-    let norm = theta.iter().map(|x| x * x).sum::<f64>().sqrt();
-    sharpness_abs.max(f64::MIN_POSITIVE) * norm.max(1.0)
 }
 
 /// Refines `start` onto M; at most `max_iter` accepted steps.
@@ -114,6 +109,13 @@ pub fn refine<L: Loss>(
     let threshold = tol
         .critical
         .threshold(gradient_scale(lmax, theta.as_slice()));
+    // A critical point with a negative eigenvalue is a saddle or a maximum, not a point of M.
+    if let Some(neg) = final_spec.as_ref().and_then(Spectrum::most_negative) {
+        return Err(Error::NotAMinimizer {
+            eigenvalue: neg,
+            tolerance: final_spec.as_ref().map_or(0.0, |s| s.rank_threshold),
+        });
+    }
     if grad_norm > threshold || !grad_norm.is_finite() {
         return Err(Error::RefineFailed {
             iterations,

@@ -33,7 +33,7 @@ impl GaussNewtonStructure for Network {
         let n = self.samples() as f64;
         let worst = seed.iter().fold(0.0f64, |m, s| m.max((s * n).abs()));
         let scale = self.y.iter().fold(1.0f64, |m, y| m.max(y.abs()));
-        if !(worst <= INTERPOLATION_REL * scale) {
+        if worst.is_nan() || worst > INTERPOLATION_REL * scale {
             return Err(format!(
                 "the model does not interpolate its data: max per-sample output gradient {worst:.3e} > {:.1e}",
                 INTERPOLATION_REL * scale

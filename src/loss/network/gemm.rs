@@ -266,10 +266,22 @@ fn gemm_parts<P: Parts>(a: View<'_, P>, b: View<'_, P>) -> Vec<P> {
     let (ap, anz) = split(a);
     let (bp, bnz) = split(b);
     let mut cp = vec![vec![0.0; m * n]; P::N];
-    for (i, j, l, coef) in table::<P>() {
-        if anz[i] && bnz[j] {
-            dgemm(m, k, n, coef, &ap[i], k, 1, &bp[j], n, 1, &mut cp[l]);
+    let entries: Vec<_> = table::<P>()
+        .into_iter()
+        .filter(|&(i, j, _, _)| anz[i] && bnz[j])
+        .collect();
+    // Each output part is one task with its products in table order: deterministic.
+    let part = |l: usize, c: &mut Vec<f64>| {
+        for &(i, j, _, coef) in entries.iter().filter(|e| e.2 == l) {
+            dgemm(m, k, n, coef, &ap[i], k, 1, &bp[j], n, 1, c);
         }
+    };
+    if (m * n * k) as f64 * entries.len() as f64 > 2e6 {
+        use rayon::prelude::*;
+        crate::parallel::pool()
+            .install(|| cp.par_iter_mut().enumerate().for_each(|(l, c)| part(l, c)));
+    } else {
+        cp.iter_mut().enumerate().for_each(|(l, c)| part(l, c));
     }
     let mut buf = vec![0.0; P::N];
     (0..m * n)

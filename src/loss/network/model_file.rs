@@ -211,7 +211,7 @@ fn widths(obj: &Map<String, Value>, name: &str) -> Result<Vec<usize>> {
         .enumerate()
         .map(|(i, v)| {
             v.as_u64()
-                .filter(|&x| x >= 1 && x <= 1 << 24)
+                .filter(|&x| (1..=1 << 24).contains(&x))
                 .map(|x| x as usize)
                 .ok_or_else(|| {
                     bad(
