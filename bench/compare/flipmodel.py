@@ -141,6 +141,13 @@ class Model:
             data = -jnp.sum(self._yj * jax.nn.log_softmax(out, axis=1)) / self.n
         return data + 0.5 * self.weight_decay * jnp.dot(theta, theta)
 
+    def output_residual(self, theta):
+        """n * dL_data/df: f - y (MSE) or softmax(f) - y (CE); zero exactly at interpolation."""
+        out = self.outputs(theta)
+        if self.loss_name == "mse":
+            return out - self._yj
+        return jax.nn.softmax(out, axis=1) - self._yj
+
     def jacobian(self, theta):
         """Output Jacobian, shape (n*k, P): jacrev of the per-sample outputs, vmapped over samples
         (one backward pass per sample; jacrev of the batched outputs would redo the whole batch

@@ -21,8 +21,9 @@ grad), L4 = d^4/dt^4 L(theta + t v) at 0 (four nested forward-mode jvps of the l
 
 Timing: every quantity is timed with block_until_ready; one warm-up run per way (its times are
 reported as first_run, they include tracing and XLA compilation), then --repeat warm runs whose
-per-quantity medians are reported, as wall time (time_s) and as process CPU time (cpu_s). One plain gradient (warm median) is timed too, so every time
-is also given in gradient equivalents. The process is pinned to one CPU (see flipmodel.py).
+per-quantity medians are reported, as wall time (time_s) and as process CPU time (cpu_s). One
+plain gradient (warm median) is timed too, so every time is also given in gradient equivalents
+(time_grads, cpu_grads). The process is pinned to one CPU (see flipmodel.py).
 
   python3 jax_flip.py /tmp/models/net_310_64.json --repeat 5 --json
 """
@@ -205,7 +206,9 @@ def way_lanczos(kern, model, theta, args):
     values = {"lambda": lam, "eta": eta, "c1": c1, "gHg": gHg, "L4": L4,
               "g_norm": float(jnp.linalg.norm(g)), "drift_norm": float(jnp.linalg.norm(drift)),
               "lanczos_steps": steps, "lanczos_rel_residual_estimate": rel_res,
-              "cgls_iterations": int(cg_iters), "cgls_rel_Hr": float(cg_rel)}
+              "lanczos_converged": bool(rel_res <= LANCZOS_TOL),
+              "cgls_iterations": int(cg_iters), "cgls_rel_Hr": float(cg_rel),
+              "cgls_converged": bool(cg_rel <= CGLS_TOL)}
     vectors = {"v": v, "g": g, "drift": drift}
     return values, vectors, t
 
@@ -293,7 +296,10 @@ def run(args):
         "cpus": flipmodel.CPUS,
         "repeat": args.repeat,
         "loss": float(kern.loss(theta)), "grad_norm": float(jnp.linalg.norm(grad0)),
+        "residual_norm": float(jnp.linalg.norm(model.output_residual(theta))),
     }
+    interpolating = (model.weight_decay == 0.0
+                     and report["residual_norm"] <= 1e-8 * max(1.0, float(np.linalg.norm(model.y))))
     t_grad, c_grad = median_time(kern.grad, theta, repeat=args.repeat)
     report["gradient_time_s"] = t_grad
     report["gradient_cpu_s"] = c_grad
@@ -319,6 +325,8 @@ def run(args):
         med_cpu = {q: statistics.median(r.cpu[q] for r in runs) for q in runs[0].cpu}
         report[name] = {
             "values": values,
+            **({} if name != "gauss_newton" or interpolating else
+               {"warning": "theta is not an interpolating minimizer: H != J^T D J / n, values differ"}),
             "time_s": med,
             "time_grads": {q: tq / t_grad for q, tq in med.items()},
             "cpu_s": med_cpu,
@@ -353,6 +361,7 @@ def print_human(rep):
     print(f"{rep['model']}: widths {rep['widths']} {rep['activation']} {rep['loss_kind']}, "
           f"P = {rep['P']}, n = {rep['n']}, k = {rep['k']}  (JAX {rep['jax_version']})")
     print(f"loss = {rep['loss']:.3e}  |grad L| = {rep['grad_norm']:.3e}  "
+          f"|r| = {rep['residual_norm']:.3e} (r = f - y, or softmax f - y for CE)  "
           f"gradient: {rep['gradient_time_s'] * 1e3:.4g} ms warm ({rep['gradient_cpu_s'] * 1e3:.4g} ms CPU)")
     for way in WAYS:
         r = rep.get(way)
@@ -362,7 +371,7 @@ def print_human(rep):
             print(f"[{way}] skipped: {r['skipped']}")
             continue
         v = r["values"]
-        print(f"[{way}]")
+        print(f"[{way}]" + (f"  WARNING: {r['warning']}" if "warning" in r else ""))
         print(f"  lambda = {v['lambda']:.16e}  c1 = {v['c1']:.16e}")
         print(f"  gHg = {v['gHg']:.16e}  L4 = {v['L4']:.16e}  |Pi_T g| = {v['drift_norm']:.16e}")
         extras = {q: x for q, x in v.items()

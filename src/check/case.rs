@@ -241,7 +241,10 @@ macro_rules! embed {
 }
 
 /// Model files of the embedded cases (path relative to `theorems/cases/`, text).
-pub const EMBEDDED_MODELS: &[(&str, &str)] = &[];
+pub const EMBEDDED_MODELS: &[(&str, &str)] = &[(
+    "models/teacher_2_4_3_1.json",
+    include_str!("../../theorems/cases/models/teacher_2_4_3_1.json"),
+)];
 
 /// The case files compiled into the binary (file name, text); `tests/check.rs` asserts this
 /// list matches the directory.
@@ -251,6 +254,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "isolated_2d_subcritical.toml",
     "isolated_2d_supercritical.toml",
     "mlp_tanh.toml",
+    "network_two_hidden.toml",
     "non_morse_bott.toml",
     "product_depth3.toml",
     "product_logistic.toml",

@@ -87,6 +87,30 @@ pub fn run_validation<L: Loss>(
     o: &ValidationOptions,
     obs: &mut dyn Observer,
 ) -> ValidationReport {
+    // The simulations' local flip data (cycles, moves along M) use the dense spectrum: a flip
+    // point from another backend is rebuilt densely where P allows it, else not run.
+    let dense;
+    let point = if point.spectral.spectrum.is_some() {
+        point
+    } else if point.point.len() <= crate::flip::DENSE_MAX {
+        dense =
+            match crate::simulate::local::flip_point(loss, &point.point, &o.convergence.tolerances)
+            {
+                Ok(fp) => fp,
+                Err(e) => return not_run(name, e.to_string()),
+            };
+        &dense
+    } else {
+        return not_run(
+            name,
+            format!(
+                "the validations by simulation need the dense backend (P ≤ {}), this flip point has P = {} ({} backend)",
+                crate::flip::DENSE_MAX,
+                point.point.len(),
+                point.backend.name()
+            ),
+        );
+    };
     let result = match name {
         "amplitude" => amplitude(loss, point, &o.amplitude, obs),
         "drift" => drift(loss, point, &o.drift),
@@ -109,6 +133,15 @@ pub fn run_validation<L: Loss>(
             summary: format!("not run: {}", e.to_string().lines().next().unwrap_or("")),
             detail: ValidationDetail::NotRun,
         },
+    }
+}
+
+fn not_run(name: &str, why: String) -> ValidationReport {
+    ValidationReport {
+        name: name.into(),
+        outcome: Outcome::Inconclusive,
+        summary: format!("not run: {}", why.lines().next().unwrap_or("")),
+        detail: ValidationDetail::NotRun,
     }
 }
 
