@@ -100,9 +100,8 @@ fn gradient_matches_value(net: &Network, theta: &[f64]) {
             .collect();
         let d = net.value(&t).eps;
         assert!(
-            (d - g[i]).abs() <= 1e-12 * scale,
-            "coordinate {i}: value' {d} vs gradient {}",
-            g[i]
+            (d - gi).abs() <= 1e-12 * scale,
+            "coordinate {i}: value' {d} vs gradient {gi}"
         );
     }
 }
