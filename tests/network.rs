@@ -414,3 +414,48 @@ proptest! {
         prop_assert!((c1a - c1b).abs() <= 1e-10 * c1a.abs().max(1e-12), "{} vs {}", c1a, c1b);
     }
 }
+
+/// `eosflip analyze --model` on the PyTorch fixture fitted by `eosflip fit` (Gauss–Newton by
+/// auto): the snapshotted values are rounded to 9 digits; the dense backend, an independent
+/// computation, must give the same numbers (checked here on every run).
+#[test]
+fn analyze_model_snapshot_of_a_fitted_network() {
+    let path = fixture("torch_seq_2_8_1.fitted.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_eosflip"))
+        .args(["analyze", "--model", path.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a: Analysis = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a.backend, Backend::GaussNewton);
+    let m = model_file::load(&path).unwrap();
+    let (d, _) = analysis(&m.network, &m.theta, Backend::Dense);
+    for (x, y, what) in [
+        (a.sharpness, d.sharpness, "λ"),
+        (a.c1.unwrap(), d.c1.unwrap(), "c1"),
+        (a.g_hplus_g.unwrap(), d.g_hplus_g.unwrap(), "gᵀH⁺g"),
+        (a.l4.unwrap(), d.l4.unwrap(), "L4"),
+        (a.drift_norm.unwrap(), d.drift_norm.unwrap(), "|Π_T g|"),
+    ] {
+        assert_rel(x, y, 1e-10, 1e-12, what);
+    }
+    let r = |x: f64| format!("{x:.9e}");
+    insta::assert_json_snapshot!(serde_json::json!({
+        "backend": a.backend,
+        "dim": a.loss.dim,
+        "normal_dim": a.normal_dim,
+        "tangent_dim": a.tangent_dim,
+        "sharpness": r(a.sharpness),
+        "eta_star": r(a.eta_star.unwrap()),
+        "l4": r(a.l4.unwrap()),
+        "g_hplus_g": r(a.g_hplus_g.unwrap()),
+        "c1": r(a.c1.unwrap()),
+        "c1_map": r(a.c1_map.unwrap()),
+        "drift_norm": r(a.drift_norm.unwrap()),
+        "supercritical": a.supercritical,
+    }));
+}

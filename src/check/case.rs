@@ -241,10 +241,16 @@ macro_rules! embed {
 }
 
 /// Model files of the embedded cases (path relative to `theorems/cases/`, text).
-pub const EMBEDDED_MODELS: &[(&str, &str)] = &[(
-    "models/teacher_2_4_3_1.json",
-    include_str!("../../theorems/cases/models/teacher_2_4_3_1.json"),
-)];
+pub const EMBEDDED_MODELS: &[(&str, &str)] = &[
+    (
+        "models/teacher_2_4_3_1.json",
+        include_str!("../../theorems/cases/models/teacher_2_4_3_1.json"),
+    ),
+    (
+        "models/decay_2_4_1.json",
+        include_str!("../../theorems/cases/models/decay_2_4_1.json"),
+    ),
+];
 
 /// The case files compiled into the binary (file name, text); `tests/check.rs` asserts this
 /// list matches the directory.
@@ -255,6 +261,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "isolated_2d_supercritical.toml",
     "mlp_tanh.toml",
     "network_two_hidden.toml",
+    "network_weight_decay.toml",
     "non_morse_bott.toml",
     "product_depth3.toml",
     "product_logistic.toml",

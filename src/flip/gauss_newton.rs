@@ -12,10 +12,11 @@
 //! g and L4 come from one `Dual3_64` pass of the gradient along v (the GD formula). The map
 //! formula takes `⟨v, B(v,h)⟩ = −η ∇³L[v,v,h]` and `⟨v, C(v,v,v)⟩ = −η ∇⁴L[v,v,v,v]` from
 //! forward passes of the *value* (`Dual2<Dual64>`, `Dual3<Dual64>`), independent of the
-//! hand-written gradient. One HVP checks `|Hv − λv|`, which also tests the identity H = SᵀS.
+//! hand-written gradient. The line jet's first-order part is Hv: `|Hv − λv|` tests the
+//! identity H = SᵀS at no extra cost.
 
 use super::{SolverInfo, SpectralData};
-use crate::derivatives::{fourth_along_value, hvp, line_jet, third_contracted_value};
+use crate::derivatives::{fourth_along_value, line_jet, third_contracted_value};
 use crate::error::{Error, Result};
 use crate::loss::Loss;
 use crate::normal_form::{c1_gd, FlipCoefficients};
@@ -75,7 +76,15 @@ pub fn build<L: Loss>(
     let rank = mu.iter().filter(|&&x| x > tau).count();
     let v = sign_fixed(op.apply_st(w[0].as_slice()) / lam.max(f64::MIN_POSITIVE).sqrt());
     let v = &v / v.norm();
-    let residual = (hvp(loss, theta, v.as_slice()) - &v * lam).norm();
+    // One Dual3 pass along v: Hv (the residual check of H = SᵀS), g and ∇⁴L[v,v,v,·]; beside
+    // it, on the other thread of the pool, the value pass for the map formula's L4.
+    let (jet, l4_value) = crate::parallel::pool().install(|| {
+        rayon::join(
+            || line_jet(loss, theta, v.as_slice()),
+            || fourth_along_value(loss, theta, v.as_slice()),
+        )
+    });
+    let residual = (&jet.d1 - &v * lam).norm();
     let second = if rank >= 2 {
         Some(mu[1])
     } else {
@@ -99,7 +108,7 @@ pub fn build<L: Loss>(
         hessian_asymmetry: None,
     };
     let solver = SolverInfo {
-        hvps: 1,
+        hvps: 0,
         gn_rows: Some(m),
         gn_full_rank: Some(op.full_rank()),
         converged: true,
@@ -116,7 +125,6 @@ pub fn build<L: Loss>(
         out
     };
     let eta = 2.0 / lam;
-    let jet = line_jet(loss, theta, v.as_slice());
     let g = jet.d2;
     let l4 = v.dot(&jet.d3);
     let y = g_pinv(&op.apply_s(g.as_slice()));
@@ -124,7 +132,6 @@ pub fn build<L: Loss>(
     let drift = &g - op.apply_st(y.as_slice());
     let h = op.apply_st(g_pinv(&y).as_slice());
     let t_vvh = third_contracted_value(loss, theta, v.as_slice(), h.as_slice());
-    let l4_value = fourth_along_value(loss, theta, v.as_slice());
     let c1_map = eta * (0.5 * t_vvh - l4_value / 6.0);
     let coefficients = FlipCoefficients {
         c1_gd: c1_gd(eta, g_hplus_g, l4),

@@ -18,7 +18,7 @@ pub trait Scalar: DualNum<Primitive = f64> + Copy + 'static {}
 impl<T: DualNum<Primitive = f64> + Copy + 'static> Scalar for T {}
 
 /// A smooth loss `L: R^P -> R` (MATH.md §1).
-pub trait Loss {
+pub trait Loss: Sync {
     /// Number of parameters `P`.
     fn dim(&self) -> usize;
     /// `L(θ)`.

@@ -121,9 +121,9 @@ pub const ENTRIES: &[EntrySpec] = &[
         name: "mlp",
         formula: "L = (1/2n) sum_i (f(x_i) - y_i)^2,  f(x) = sum_j a_j s(w_j.x + b_j),  teacher targets y_i",
         params: &[
-            ParamSpec { name: "inputs", default: "2", doc: "input dimension d, integer in [1, 20]" },
-            ParamSpec { name: "width", default: "3", doc: "hidden units h, integer in [1, 500]; P = h(d + 2) (large P: analyze --matrix-free)" },
-            ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 2000]; n < P for a manifold of minimizers" },
+            ParamSpec { name: "inputs", default: "2", doc: "input dimension d, integer in [1, 10000]" },
+            ParamSpec { name: "width", default: "3", doc: "hidden units h, integer in [1, 100000]; P = h(d + 2) (P > 1500: the matrix-free backend; deeper networks: --model)" },
+            ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 100000]; n < P for a manifold of minimizers" },
             ParamSpec { name: "activation", default: "tanh", doc: "s: tanh | softplus | sigmoid (smooth, A1)" },
             ParamSpec { name: "seed", default: "1", doc: "seed of the standard normal inputs and teacher parameters" },
             ParamSpec { name: "init", default: "teacher", doc: "default point: teacher | fitted (Gauss-Newton fit of the data from a seeded normal start, seed + 1)" },
@@ -254,9 +254,15 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
             (CatalogLoss::Polynomial(poly), vec![0.0; dim])
         }
         "mlp" => {
-            let d = rd.integer("inputs", 1, 20)? as usize;
-            let h = rd.integer("width", 1, 500)? as usize;
-            let n = rd.integer("samples", 1, 2000)? as usize;
+            let d = rd.integer("inputs", 1, 10_000)? as usize;
+            let h = rd.integer("width", 1, 100_000)? as usize;
+            let n = rd.integer("samples", 1, 100_000)? as usize;
+            if (h as f64) * (d as f64 + 2.0) > 1e7 || (n as f64) * (d as f64) > 1e8 {
+                return Err(Error::bad_input(
+                    format!("mlp with inputs={d}, width={h}, samples={n}: P = {} parameters and {} data values exceed the budget (P ≤ 1e7, n·d ≤ 1e8)", h * (d + 2), n * d),
+                    "use a smaller network, or a model file (--model) for deep or large networks",
+                ));
+            }
             let name = rd.text("activation").trim().to_string();
             let act = Activation::from_name(&name).ok_or_else(|| {
                 Error::bad_input(

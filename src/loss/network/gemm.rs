@@ -219,21 +219,40 @@ fn table<P: Parts>() -> Vec<(usize, usize, usize, f64)> {
     t
 }
 
-/// Splits a view into `P::N` contiguous row-major part matrices; `nonzero[i]` says whether part
-/// `i` has a nonzero entry.
+/// Splits a view into `P::N` contiguous row-major part matrices; parts that are identically
+/// zero are left empty (no allocation, no copy), and `nonzero[i]` says which are not.
 fn split<P: Parts>(v: View<'_, P>) -> (Vec<Vec<f64>>, Vec<bool>) {
     let n = P::N;
-    let mut parts = vec![vec![0.0; v.rows * v.cols]; n];
     let mut buf = vec![0.0; n];
+    let mut nonzero = vec![false; n];
+    for r in 0..v.rows {
+        for c in 0..v.cols {
+            v.at(r, c).write_parts(&mut buf);
+            for (z, &x) in nonzero.iter_mut().zip(&buf) {
+                *z |= x != 0.0;
+            }
+        }
+    }
+    let mut parts: Vec<Vec<f64>> = nonzero
+        .iter()
+        .map(|&z| {
+            if z {
+                vec![0.0; v.rows * v.cols]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     for r in 0..v.rows {
         for c in 0..v.cols {
             v.at(r, c).write_parts(&mut buf);
             for (p, &x) in parts.iter_mut().zip(&buf) {
-                p[r * v.cols + c] = x;
+                if !p.is_empty() {
+                    p[r * v.cols + c] = x;
+                }
             }
         }
     }
-    let nonzero = parts.iter().map(|p| p.iter().any(|&x| x != 0.0)).collect();
     (parts, nonzero)
 }
 
@@ -287,7 +306,7 @@ fn gemm_parts<P: Parts>(a: View<'_, P>, b: View<'_, P>) -> Vec<P> {
     (0..m * n)
         .map(|e| {
             for (x, p) in buf.iter_mut().zip(&cp) {
-                *x = p[e];
+                *x = if p.is_empty() { 0.0 } else { p[e] };
             }
             P::from_parts(&buf)
         })
