@@ -157,11 +157,15 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
 }
 
 fn print_one(a: &eosflip::report::Analysis, json: bool) {
-    if json {
-        println!("{}", serde_json::to_string_pretty(a).expect("serializable"));
+    use std::io::Write;
+    // One buffered write: stdout is line-buffered, and a network's JSON has 1e5+ lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    let _ = if json {
+        serde_json::to_writer_pretty(&mut out, a).map_err(std::io::Error::other).and_then(|_| writeln!(out))
     } else {
-        print!("{}", table::detail(a));
-    }
+        write!(out, "{}", table::detail(a))
+    };
+    let _ = out.flush();
 }
 
 /// Every catalog entry at its default point: one summary table (or a JSON object).

@@ -23,16 +23,20 @@ pub fn num(x: Option<f64>) -> String {
 }
 
 /// A vector of numbers.
+/// Vectors longer than this print their first entries only (`--json` has them all).
+pub const VEC_SHOWN: usize = 12;
+
 pub fn vec(x: Option<&[f64]>) -> String {
     match x {
         None => "—".into(),
-        Some(v) => format!(
-            "[{}]",
-            v.iter()
-                .map(|&e| num(Some(e)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Some(v) => {
+            let shown: Vec<String> = v.iter().take(VEC_SHOWN).map(|&e| num(Some(e))).collect();
+            if v.len() > VEC_SHOWN {
+                format!("[{}, … ({} entries; --json prints all)]", shown.join(", "), v.len())
+            } else {
+                format!("[{}]", shown.join(", "))
+            }
+        }
     }
 }
 
