@@ -459,3 +459,36 @@ fn analyze_model_snapshot_of_a_fitted_network() {
         "supercritical": a.supercritical,
     }));
 }
+
+/// The drift validation through the Gauss–Newton factor (Π_T x = x − SᵀG⁺Sx, no dense
+/// spectrum) measures the same two-step displacements as through the dense spectrum.
+#[test]
+fn drift_validation_by_gauss_newton_matches_the_dense_one() {
+    use eosflip::simulate::drift::{tangent_drift_at, DriftOptions};
+    use eosflip::simulate::Outcome;
+    let (net, theta) = teacher(&[2, 5, 4, 1], Activation::Tanh, Objective::Mse, 6, 21);
+    let (_, dfp) = analysis(&net, &theta, Backend::Dense);
+    let (_, gfp) = analysis(&net, &theta, Backend::GaussNewton);
+    assert!(gfp.spectral.spectrum.is_none());
+    let o = DriftOptions::default();
+    let d = tangent_drift_at(&net, dfp, None, &o).unwrap();
+    let g = tangent_drift_at(&net, gfp.clone(), Some(&net), &o).unwrap();
+    assert_eq!(d.outcome, Outcome::Pass, "{}", d.note);
+    assert_eq!(g.outcome, Outcome::Pass, "{}", g.note);
+    assert_eq!(d.points.len(), g.points.len());
+    for (a, b) in d.points.iter().zip(&g.points) {
+        let err: f64 = a
+            .displacement
+            .iter()
+            .zip(&b.displacement)
+            .map(|(x, y)| (x - y).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let n: f64 = a.displacement.iter().map(|x| x * x).sum::<f64>().sqrt();
+        assert!(err <= 1e-6 * n, "p = {}: {err:.3e} vs |d| = {n:.3e}", a.p);
+    }
+    // Without the structure there is no Π_T: inconclusive with the reason, not a wrong answer.
+    let none = tangent_drift_at(&net, gfp, None, &o).unwrap();
+    assert_eq!(none.outcome, Outcome::Inconclusive);
+    assert!(none.note.contains("Π_T"), "{}", none.note);
+}

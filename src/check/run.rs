@@ -197,7 +197,7 @@ fn run_loaded<L: Loss>(
         report.validations = case
             .validations
             .iter()
-            .map(|v| run_validation(v, loss, &fp, &case.options, observer))
+            .map(|v| run_validation(v, loss, &fp, structure, &case.options, observer))
             .collect();
         expectations.extend(compare_validations(&case.expect, &report.validations));
     }

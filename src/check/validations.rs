@@ -84,11 +84,17 @@ pub fn run_validation<L: Loss>(
     name: &str,
     loss: &L,
     point: &FlipPoint,
+    structure: Option<&dyn crate::flip::GaussNewtonStructure>,
     o: &ValidationOptions,
     obs: &mut dyn Observer,
 ) -> ValidationReport {
     // The simulations' local flip data (cycles, moves along M) use the dense spectrum: a flip
     // point from another backend is rebuilt densely where P allows it, else not run.
+    if name == "drift" && point.backend == crate::flip::Backend::GaussNewton && structure.is_some()
+    {
+        // The drift needs only gradients and Π_T, which the Gauss–Newton factor gives at scale.
+        return report(name, drift(loss, point, structure, &o.drift));
+    }
     let dense;
     let point = if point.spectral.spectrum.is_some() {
         point
@@ -113,13 +119,17 @@ pub fn run_validation<L: Loss>(
     };
     let result = match name {
         "amplitude" => amplitude(loss, point, &o.amplitude, obs),
-        "drift" => drift(loss, point, &o.drift),
+        "drift" => drift(loss, point, None, &o.drift),
         "convergence" => convergence(loss, point, o, obs),
         other => Err(crate::error::Error::bad_input(
             format!("unknown validation '{other}'"),
             "amplitude | drift | convergence",
         )),
     };
+    report(name, result)
+}
+
+fn report(name: &str, result: Run) -> ValidationReport {
     match result {
         Ok((outcome, summary, detail)) => ValidationReport {
             name: name.into(),
@@ -127,12 +137,7 @@ pub fn run_validation<L: Loss>(
             summary,
             detail,
         },
-        Err(e) => ValidationReport {
-            name: name.into(),
-            outcome: Outcome::Inconclusive,
-            summary: format!("not run: {}", e.to_string().lines().next().unwrap_or("")),
-            detail: ValidationDetail::NotRun,
-        },
+        Err(e) => not_run(name, e.to_string()),
     }
 }
 
@@ -166,8 +171,13 @@ fn amplitude<L: Loss>(
     Ok((s.outcome, summary, ValidationDetail::Amplitude(s)))
 }
 
-fn drift<L: Loss>(loss: &L, point: &FlipPoint, o: &DriftOptions) -> Run {
-    let d = tangent_drift_at(loss, point.clone(), o)?;
+fn drift<L: Loss>(
+    loss: &L,
+    point: &FlipPoint,
+    structure: Option<&dyn crate::flip::GaussNewtonStructure>,
+    o: &DriftOptions,
+) -> Run {
+    let d = tangent_drift_at(loss, point.clone(), structure, o)?;
     let last = d.points.last();
     let summary = format!(
         "cosine {} and magnitude ratio {} at p = {}; fitted order {}; {}",

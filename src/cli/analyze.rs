@@ -161,7 +161,9 @@ fn print_one(a: &eosflip::report::Analysis, json: bool) {
     // One buffered write: stdout is line-buffered, and a network's JSON has 1e5+ lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let _ = if json {
-        serde_json::to_writer_pretty(&mut out, a).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+        serde_json::to_writer_pretty(&mut out, a)
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out))
     } else {
         write!(out, "{}", table::detail(a))
     };

@@ -32,7 +32,11 @@ pub fn vec(x: Option<&[f64]>) -> String {
         Some(v) => {
             let shown: Vec<String> = v.iter().take(VEC_SHOWN).map(|&e| num(Some(e))).collect();
             if v.len() > VEC_SHOWN {
-                format!("[{}, … ({} entries; --json prints all)]", shown.join(", "), v.len())
+                format!(
+                    "[{}, … ({} entries; --json prints all)]",
+                    shown.join(", "),
+                    v.len()
+                )
             } else {
                 format!("[{}]", shown.join(", "))
             }

@@ -143,3 +143,39 @@ pub fn build<L: Loss>(
     };
     Ok((data, Some(coefficients), solver))
 }
+
+/// `Π_T` through the Gauss–Newton factor at one point: `Π_T x = x − Sᵀ G⁺ S x` (two passes per
+/// projection; the validations use it where no dense spectrum exists).
+pub struct TangentProjector<'a> {
+    op: Box<dyn GaussNewtonOperator + 'a>,
+    w: Vec<DVector<f64>>,
+    mu: Vec<f64>,
+}
+
+impl<'a> TangentProjector<'a> {
+    /// The projector of `structure` at θ, with the rank threshold of `tol`.
+    pub fn new(structure: &'a dyn GaussNewtonStructure, theta: &[f64], tol: &Tolerances) -> Self {
+        let op = structure.operator(theta);
+        let eig = SymmetricEigen::new(op.gram());
+        let top = eig.eigenvalues.iter().fold(0.0f64, |a, &b| a.max(b));
+        let tau = tol.rank.threshold(top);
+        let (mut w, mut mu) = (Vec::new(), Vec::new());
+        for (i, &l) in eig.eigenvalues.iter().enumerate() {
+            if l > tau {
+                w.push(eig.eigenvectors.column(i).into());
+                mu.push(l);
+            }
+        }
+        TangentProjector { op, w, mu }
+    }
+
+    /// `Π_T x`.
+    pub fn project(&self, x: &DVector<f64>) -> DVector<f64> {
+        let sx = self.op.apply_s(x.as_slice());
+        let mut y = DVector::zeros(sx.len());
+        for (w, mu) in self.w.iter().zip(&self.mu) {
+            y.axpy(w.dot(&sx) / mu, w, 1.0);
+        }
+        x - self.op.apply_st(y.as_slice())
+    }
+}

@@ -86,13 +86,14 @@ pub fn tangent_drift<L: Loss>(
     opts: &DriftOptions,
 ) -> Result<DriftCheck> {
     let fp = flip_point(loss, theta_star, &opts.tolerances)?;
-    tangent_drift_at(loss, fp, opts)
+    tangent_drift_at(loss, fp, None, opts)
 }
 
 /// Validation 2 at a flip point built once (by the analysis).
 pub fn tangent_drift_at<L: Loss>(
     loss: &L,
     fp: crate::flip::FlipPoint,
+    structure: Option<&dyn crate::flip::GaussNewtonStructure>,
     opts: &DriftOptions,
 ) -> Result<DriftCheck> {
     let theta_star = fp.point.clone();
@@ -122,13 +123,26 @@ pub fn tangent_drift_at<L: Loss>(
         outcome: Outcome::Inconclusive,
         note: String::new(),
     };
-    let Some(spectrum) = flip.spectrum() else {
-        check.note =
-            "the drift validation projects on T with the dense spectrum; this flip point has none"
-                .into();
-        return Ok(check);
+    // Π_T from the dense spectrum, or through the Gauss–Newton factor (no P × P matrix).
+    let gn = match (flip.spectrum(), structure) {
+        (None, Some(s)) if flip.flip.backend == crate::flip::Backend::GaussNewton => Some(
+            crate::flip::gauss_newton::TangentProjector::new(s, theta_star, &opts.tolerances),
+        ),
+        _ => None,
     };
-    if spectrum.tangent_dim == 0 || flip.drift_vanishes(opts.drift_rel_tol) {
+    let project = |x: &DVector<f64>| -> Option<DVector<f64>> {
+        match (flip.spectrum(), &gn) {
+            (Some(sp), _) => Some(sp.project_tangent(x)),
+            (None, Some(pr)) => Some(pr.project(x)),
+            _ => None,
+        }
+    };
+    if project(&DVector::zeros(theta_star.len())).is_none() {
+        check.note =
+            "the drift validation needs Π_T: a dense spectrum or the Gauss–Newton factor".into();
+        return Ok(check);
+    }
+    if flip.tangent_dim() == Some(0) || flip.drift_vanishes(opts.drift_rel_tol) {
         check.note = "Π_T g = 0 (or no tangent space): there is no drift to compare".into();
         return Ok(check);
     }
@@ -137,7 +151,7 @@ pub fn tangent_drift_at<L: Loss>(
     for &p in &opts.ps {
         let theta = &theta0 + &v * p;
         let g = two_step_residual(loss, &theta, eta);
-        let d = spectrum.project_tangent(&g) / (p * p);
+        let d = project(&g).expect("checked above") / (p * p);
         if d.iter().any(|x| !x.is_finite()) {
             continue; // outside the loss's domain at this p: no measurement
         }
