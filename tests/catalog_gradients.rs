@@ -3,27 +3,10 @@
 //! goes through, so it must be the derivative of the loss), at the default point and off it.
 mod common;
 
-use eosflip::loss::catalog::{self, ENTRIES};
-use eosflip::Loss;
-use num_dual::Dual64;
-use std::collections::BTreeMap;
+use common::assert_gradient_is_value_derivative as check;
 
-fn check<L: Loss>(name: &str, loss: &L, theta: &[f64]) {
-    let g = loss.gradient(theta);
-    let scale = g.iter().fold(1.0f64, |a, b| a.max(b.abs()));
-    for (i, gi) in g.iter().enumerate() {
-        let t: Vec<Dual64> = theta
-            .iter()
-            .enumerate()
-            .map(|(j, &x)| Dual64::new(x, if i == j { 1.0 } else { 0.0 }))
-            .collect();
-        let d = loss.value(&t).eps;
-        assert!(
-            (d - gi).abs() <= 1e-12 * scale,
-            "{name}: coordinate {i}: d/dθ value = {d}, gradient = {gi}"
-        );
-    }
-}
+use eosflip::loss::catalog::{self, ENTRIES};
+use std::collections::BTreeMap;
 
 #[test]
 fn every_catalog_gradient_is_the_derivative_of_its_value() {

@@ -13,7 +13,6 @@ use eosflip::loss::network::{
 };
 use eosflip::report::Analysis;
 use eosflip::Loss;
-use num_dual::Dual64;
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -88,22 +87,8 @@ fn tempdir() -> std::path::PathBuf {
     d
 }
 
-/// Checks ∇L against the `Dual64` derivative of the value along every coordinate.
 fn gradient_matches_value(net: &Network, theta: &[f64]) {
-    let g = net.gradient(theta);
-    let scale = g.iter().fold(1e-300f64, |a, b| a.max(b.abs()));
-    for (i, gi) in g.iter().enumerate() {
-        let t: Vec<Dual64> = theta
-            .iter()
-            .enumerate()
-            .map(|(j, &x)| Dual64::new(x, if i == j { 1.0 } else { 0.0 }))
-            .collect();
-        let d = net.value(&t).eps;
-        assert!(
-            (d - gi).abs() <= 1e-12 * scale,
-            "coordinate {i}: value' {d} vs gradient {gi}"
-        );
-    }
+    common::assert_gradient_is_value_derivative("network", net, theta);
 }
 
 #[test]

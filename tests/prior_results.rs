@@ -104,7 +104,10 @@ fn song_yun_logcosh_starts_align_to_one_limit() {
     assert!(hi - lo < 1e-6, "the limits do not align: [{lo}, {hi}]");
     assert!(lam < 2.0 / eta);
     let pred = a.lambda_inf_pred.unwrap();
-    assert!((lam - pred).abs() <= 0.05 * (2.0 / eta - pred), "λ∞ {lam} vs predicted {pred}");
+    assert!(
+        (lam - pred).abs() <= 0.05 * (2.0 / eta - pred),
+        "λ∞ {lam} vs predicted {pred}"
+    );
     // The null set of MATH.md §5: a start on M above the threshold is a fixed point and stays.
     let stay = run_gd(loss, &[0.0, 5.5], eta, &opts, &mut NoObserver);
     assert_eq!(stay.stop, GdStop::Converged);

@@ -95,3 +95,23 @@ pub fn mlp_gauss_newton(
     let (_, j) = mlp.residual_jacobian(theta);
     j.transpose() * j / mlp.samples() as f64
 }
+
+/// Asserts that `loss.gradient(θ)` is the `Dual64` derivative of `loss.value` along every
+/// coordinate, to 1e-12 of the largest component (at least 1).
+#[track_caller]
+pub fn assert_gradient_is_value_derivative<L: Loss>(what: &str, loss: &L, theta: &[f64]) {
+    let g = loss.gradient(theta);
+    let scale = g.iter().fold(1.0f64, |a, b| a.max(b.abs()));
+    for (i, gi) in g.iter().enumerate() {
+        let t: Vec<num_dual::Dual64> = theta
+            .iter()
+            .enumerate()
+            .map(|(j, &x)| num_dual::Dual64::new(x, if i == j { 1.0 } else { 0.0 }))
+            .collect();
+        let d = loss.value(&t).eps;
+        assert!(
+            (d - gi).abs() <= 1e-12 * scale,
+            "{what}: coordinate {i}: d/dθ value = {d}, gradient = {gi}"
+        );
+    }
+}

@@ -13,58 +13,17 @@
 //! the residuals (minimum-norm steps `δ = −Jᵀ(JJᵀ + μI)⁻¹ r`, J from forward Dual64 passes)
 //! from a seeded standard normal initialisation until the residuals vanish to rounding.
 //!
-//! σ is smooth (assumption A1): `tanh`, `softplus` or `sigmoid` (no ReLU). The gradient is
+//! σ is smooth (assumption A1): one of [`Activation`] (tanh, softplus, sigmoid, gelu_tanh,
+//! identity; no ReLU), shared with the networks of model files. The gradient is
 //! hand-written backpropagation, generic over the dual-number types; [`Mlp::outputs`] gives the
 //! forward pass alone (tests build J from it with dual numbers, independently of the gradient).
 
-use super::link::{sigmoid, softplus};
 use crate::loss::rng::SplitMix64;
 use crate::loss::{Loss, Scalar};
 use nalgebra::{DMatrix, DVector};
 use num_dual::Dual64;
-use serde::{Deserialize, Serialize};
 
-/// The activation σ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Activation {
-    /// `tanh u`.
-    Tanh,
-    /// `ln(1 + e^u)`.
-    Softplus,
-    /// `1/(1 + e^{−u})`.
-    Sigmoid,
-}
-
-impl Activation {
-    /// Names accepted by `--param activation=NAME`.
-    pub const NAMES: [&'static str; 3] = ["tanh", "softplus", "sigmoid"];
-
-    /// Parses a name of [`Self::NAMES`].
-    pub fn from_name(name: &str) -> Option<Activation> {
-        match name {
-            "tanh" => Some(Activation::Tanh),
-            "softplus" => Some(Activation::Softplus),
-            "sigmoid" => Some(Activation::Sigmoid),
-            _ => None,
-        }
-    }
-
-    /// `(σ(u), σ'(u))`.
-    fn eval<D: Scalar>(self, u: D) -> (D, D) {
-        match self {
-            Activation::Tanh => {
-                let t = u.tanh();
-                (t, -t * t + 1.0)
-            }
-            Activation::Softplus => (softplus(u), sigmoid(u)),
-            Activation::Sigmoid => {
-                let s = sigmoid(u);
-                (s, s * (-s + 1.0))
-            }
-        }
-    }
-}
+pub use crate::loss::network::Activation;
 
 /// `(1/2n) Σ_i (f_θ(x_i) − y_i)²` for a two-layer perceptron (module docs).
 #[derive(Debug, Clone, PartialEq)]
