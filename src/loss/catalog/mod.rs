@@ -124,7 +124,7 @@ pub const ENTRIES: &[EntrySpec] = &[
             ParamSpec { name: "inputs", default: "2", doc: "input dimension d, integer in [1, 10000]" },
             ParamSpec { name: "width", default: "3", doc: "hidden units h, integer in [1, 100000]; P = h(d + 2) (P > 1500: the matrix-free backend; deeper networks: --model)" },
             ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 100000]; n < P for a manifold of minimizers" },
-            ParamSpec { name: "activation", default: "tanh", doc: "s: tanh | softplus | sigmoid (smooth, A1)" },
+            ParamSpec { name: "activation", default: "tanh", doc: "s: tanh | softplus | sigmoid | gelu_tanh | identity (smooth, A1)" },
             ParamSpec { name: "seed", default: "1", doc: "seed of the standard normal inputs and teacher parameters" },
             ParamSpec { name: "init", default: "teacher", doc: "default point: teacher | fitted (Gauss-Newton fit of the data from a seeded normal start, seed + 1)" },
         ],
