@@ -14,6 +14,7 @@ use crate::loss::Loss;
 use crate::simulate::amplitude::{amplitude_sweep_at, AmplitudeOptions, AmplitudeSweep};
 use crate::simulate::drift::{tangent_drift_at, DriftCheck, DriftOptions};
 use crate::simulate::gd::Observer;
+use crate::simulate::local::Local;
 use crate::simulate::threshold::{threshold_convergence_at, ThresholdOptions, ThresholdRun};
 use crate::simulate::threshold_sweep::{threshold_sweep, ThresholdSweep};
 use crate::simulate::Outcome;
@@ -90,10 +91,14 @@ pub fn run_validation<L: Loss>(
 ) -> ValidationReport {
     // The simulations' local flip data (cycles, moves along M) use the dense spectrum: a flip
     // point from another backend is rebuilt densely where P allows it, else not run.
-    if name == "drift" && point.backend == crate::flip::Backend::GaussNewton && structure.is_some()
-    {
-        // The drift needs only gradients and Π_T, which the Gauss–Newton factor gives at scale.
-        return report(name, drift(loss, point, structure, &o.drift));
+    if point.backend == crate::flip::Backend::GaussNewton && structure.is_some() {
+        // The drift needs only gradients and Π_T, the convergence runs gradients and local flip
+        // points: the Gauss–Newton factor gives both at scale, with no dense spectrum.
+        match name {
+            "drift" => return report(name, drift(loss, point, structure, &o.drift)),
+            "convergence" => return report(name, convergence(loss, point, structure, o, obs)),
+            _ => {}
+        }
     }
     let dense;
     let point = if point.spectral.spectrum.is_some() {
@@ -120,7 +125,7 @@ pub fn run_validation<L: Loss>(
     let result = match name {
         "amplitude" => amplitude(loss, point, &o.amplitude, obs),
         "drift" => drift(loss, point, None, &o.drift),
-        "convergence" => convergence(loss, point, o, obs),
+        "convergence" => convergence(loss, point, None, o, obs),
         other => Err(crate::error::Error::bad_input(
             format!("unknown validation '{other}'"),
             "amplitude | drift | convergence",
@@ -218,15 +223,17 @@ fn run_line(tag: &str, r: &ThresholdRun) -> String {
 fn convergence<L: Loss>(
     loss: &L,
     point: &FlipPoint,
+    structure: Option<&dyn crate::flip::GaussNewtonStructure>,
     o: &ValidationOptions,
     obs: &mut dyn Observer,
 ) -> Run {
+    let local = Local::at(loss, structure, &point.point, &o.convergence.tolerances);
     let at_opts = ThresholdOptions {
         beta0_over_eps: 0.0,
         ..o.convergence.clone()
     };
-    let at_threshold = threshold_convergence_at(loss, point.clone(), &at_opts, obs)?;
-    let from_above = threshold_convergence_at(loss, point.clone(), &o.convergence, obs)?;
+    let at_threshold = threshold_convergence_at(&local, point.clone(), &at_opts, obs)?;
+    let from_above = threshold_convergence_at(&local, point.clone(), &o.convergence, obs)?;
     let sweep = if o.sweep_points.is_empty() {
         None
     } else {

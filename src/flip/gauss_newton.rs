@@ -30,6 +30,8 @@ pub trait GaussNewtonStructure {
     fn applicable(&self, theta: &[f64]) -> std::result::Result<(), String>;
     /// The factor S at θ.
     fn operator<'a>(&'a self, theta: &[f64]) -> Box<dyn GaussNewtonOperator + 'a>;
+    /// θ moved onto M (the interpolation set) by minimum-norm steps, None when that fails.
+    fn project_to_manifold(&self, theta: &[f64]) -> Option<Vec<f64>>;
 }
 
 /// The factor `S = D^{1/2} J / √n` at one point.

@@ -9,7 +9,7 @@
 //! (higher normal-form terms), i.e. O(ε_rel) at fixed β0/ε_rel.
 //!
 //! Measurement, every `stride` steps: θ_k and θ_{k+1} = F(θ_k); their midpoint is projected onto
-//! M by [`refine`] (the foot point π), and the flip data at π for η ([`LocalFlip`]) give λ, v,
+//! M by [`Local::refine`] (the foot point π), and the flip data at π for η ([`Local::flip`]) give λ, v,
 //! c1 and G there. Then `μ = ηλ(π) − 2`, `δ = η²G/(4c1)`, `u_branch = (μ + δ)/c1`, and the
 //! measured `u = p²` with `p = (θ_k − θ_{k+1})·v/2`. The O(p²) parts of the two iterates (centre
 //! shift, tangent step) cancel in the difference up to O(p³), the midpoint is half a step off
@@ -31,10 +31,10 @@
 //! otherwise the numbers are reported.
 
 use crate::loss::Loss;
-use crate::manifold::refine::refine;
-use crate::simulate::local::LocalFlip;
+
+use crate::simulate::local::Local;
 use crate::simulate::{rel_error, Outcome};
-use crate::tolerance::Tolerances;
+
 use serde::{Deserialize, Serialize};
 
 /// Options of the branch-tracking measurement.
@@ -144,12 +144,12 @@ pub struct BranchTracking {
 
 /// Measures the branch along GD from `start.x0` with step `eta` (module docs).
 pub fn track_branch<L: Loss>(
-    loss: &L,
+    local: &Local<'_, L>,
     start: &BranchStart<'_>,
     eta: f64,
     opts: &BranchOptions,
-    tol: &Tolerances,
 ) -> BranchTracking {
+    let loss = local.loss;
     let held = start.eps_rel <= opts.regime_eps
         && start.d.is_some_and(|d| d.abs() <= opts.regime_d)
         && start.slow_ok;
@@ -180,7 +180,7 @@ pub fn track_branch<L: Loss>(
                 break;
             }
             probes += 1;
-            let Some(mut s) = probe(loss, &theta, &next, eta, step, tol) else {
+            let Some(mut s) = probe(local, &theta, &next, eta, step) else {
                 stop = "a foot point on M could not be found (refinement or A3 failed)".into();
                 break;
             };
@@ -210,16 +210,15 @@ fn gd_step<L: Loss>(loss: &L, theta: &[f64], eta: f64) -> Vec<f64> {
 
 /// One sample at step k from θ_k and θ_{k+1} (module docs); `u_model` is filled by the caller.
 fn probe<L: Loss>(
-    loss: &L,
+    local: &Local<'_, L>,
     a: &[f64],
     b: &[f64],
     eta: f64,
     step: usize,
-    tol: &Tolerances,
 ) -> Option<BranchSample> {
     let mid: Vec<f64> = a.iter().zip(b).map(|(x, y)| 0.5 * (x + y)).collect();
-    let foot = refine(loss, &mid, tol, 200).ok()?;
-    let flip = LocalFlip::at(loss, &foot.point, eta, tol).ok()?;
+    let foot = local.refine(&mid).ok()?;
+    let flip = local.flip(&foot, eta).ok()?;
     let v = flip.v();
     let p = 0.5
         * a.iter()

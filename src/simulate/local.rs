@@ -4,13 +4,12 @@
 //! Everything reuses the crate's exact pipeline: [`Spectrum`] of the dense Hessian,
 //! [`FlipCoefficients`] (c1 by the GD formula, `g`, `Π_T g`), and [`refine`] onto M.
 
-use crate::derivatives::third_along;
 use crate::error::{Error, Result};
-use crate::flip::{Backend, BackendChoice, FlipPoint};
+use crate::flip::{Backend, BackendChoice, FlipPoint, GaussNewtonStructure};
 use crate::loss::Loss;
 use crate::manifold::refine::refine;
 use crate::normal_form::FlipCoefficients;
-use crate::spectrum::{dense_hessian, Spectrum};
+use crate::spectrum::Spectrum;
 use crate::tolerance::Tolerances;
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
@@ -23,6 +22,107 @@ pub struct LocalFlip {
     pub flip: FlipPoint,
     /// The step η used for c1 (c1 is linear in η).
     pub eta: f64,
+}
+
+/// Up to this many parameters the sharpness along GD runs (trace samples, final points) comes
+/// from the dense spectrum; above it from Gauss–Newton or Lanczos.
+pub const SHARPNESS_DENSE_MAX: usize = 300;
+
+/// Where the validations take their local data (flip points, sharpness, projection onto M) at
+/// points other than θ*: the dense backend, or — for a loss with the Gauss–Newton structure at
+/// an interpolating θ* — the Gauss–Newton backend, so that no P × P matrix is formed.
+#[derive(Clone, Copy)]
+pub struct Local<'a, L> {
+    /// The loss (GD runs need only its gradient).
+    pub loss: &'a L,
+    /// The Gauss–Newton structure, when the local data come from it.
+    pub structure: Option<&'a dyn GaussNewtonStructure>,
+    /// Tolerances of every decision.
+    pub tol: Tolerances,
+}
+
+impl<'a, L: Loss> Local<'a, L> {
+    /// Dense local data.
+    pub fn dense(loss: &'a L, tol: &Tolerances) -> Self {
+        Local {
+            loss,
+            structure: None,
+            tol: *tol,
+        }
+    }
+
+    /// Gauss–Newton local data when `structure` applies at `theta_star`, else dense.
+    pub fn at(
+        loss: &'a L,
+        structure: Option<&'a dyn GaussNewtonStructure>,
+        theta_star: &[f64],
+        tol: &Tolerances,
+    ) -> Self {
+        let structure = structure.filter(|s| s.applicable(theta_star).is_ok());
+        Local {
+            loss,
+            structure,
+            tol: *tol,
+        }
+    }
+
+    /// The backend of the local data.
+    pub fn backend(&self) -> Backend {
+        if self.structure.is_some() {
+            Backend::GaussNewton
+        } else {
+            Backend::Dense
+        }
+    }
+
+    /// The flip point at θ (a point of M).
+    pub fn flip_point(&self, theta: &[f64]) -> Result<FlipPoint> {
+        FlipPoint::build(
+            self.loss,
+            theta,
+            BackendChoice::Use(self.backend()),
+            self.structure,
+            &self.tol,
+        )
+    }
+
+    /// The flip data at θ for the step η.
+    pub fn flip(&self, theta: &[f64], eta: f64) -> Result<LocalFlip> {
+        LocalFlip::from_flip(self.flip_point(theta)?, eta)
+    }
+
+    /// λ at any θ (not only on M): the dense spectrum up to [`SHARPNESS_DENSE_MAX`] parameters,
+    /// else the Gauss–Newton flip point (θ on M), else Lanczos.
+    pub fn sharpness(&self, theta: &[f64]) -> Option<f64> {
+        if theta.len() <= SHARPNESS_DENSE_MAX {
+            return crate::simulate::gd::sharpness_at(self.loss, theta);
+        }
+        if self.structure.is_some() {
+            if let Ok(fp) = self.flip_point(theta) {
+                return Some(fp.sharpness());
+            }
+        }
+        let start: Vec<f64> = (0..theta.len())
+            .map(|i| 1.0 + 0.1 * ((i as f64) * 0.7).sin())
+            .collect();
+        let top = crate::spectrum::lanczos::top_eigenpairs(self.loss, theta, 1, 200, 1e-10, &start);
+        (top.converged && top.values[0].is_finite()).then_some(top.values[0])
+    }
+
+    /// θ moved onto M: Levenberg–Marquardt on ∇L = 0 (dense), or the network's fit to
+    /// interpolation (Gauss–Newton: minimum-norm steps, normal to M to first order).
+    pub fn refine(&self, theta: &[f64]) -> Result<Vec<f64>> {
+        match self.structure {
+            None => Ok(refine(self.loss, theta, &self.tol, 200)?.point),
+            Some(s) => s
+                .project_to_manifold(theta)
+                .ok_or_else(|| Error::RefineFailed {
+                    iterations: 0,
+                    grad_norm: f64::NAN,
+                    tolerance: 0.0,
+                }),
+        }
+    }
 }
 
 /// The dense flip point at θ (the validations' local data; one build, the shared decisions).
@@ -156,20 +256,21 @@ pub struct MoveAlongM {
 /// re-projects onto M with [`refine`]. Errors only when refinement fails; a target that cannot
 /// be reached (vanishing drift, iteration limit) returns `converged: false`.
 pub fn move_along_m<L: Loss>(
-    loss: &L,
+    local: &Local<'_, L>,
     start: &[f64],
     target: f64,
     rel_tol: f64,
     max_step: f64,
-    tol: &Tolerances,
 ) -> Result<MoveAlongM> {
     let mut theta = start.to_vec();
     for it in 0..=40 {
-        let (h, _) = dense_hessian(loss, &theta);
-        let spec = Spectrum::of_symmetric(h, &tol.rank)?;
-        let lam = spec.sharpness();
+        let fp = local.flip_point(&theta)?;
+        let lam = fp.sharpness();
         let done = (lam - target).abs() <= rel_tol * target.abs();
-        let drift = spec.project_tangent(&third_along(loss, &theta, spec.top_eigvec().as_slice()));
+        let drift = fp
+            .coefficients
+            .map(|c| c.drift)
+            .unwrap_or_else(|| DVector::zeros(theta.len()));
         let dn2 = drift.norm_squared();
         if done || it == 40 || dn2 <= 1e-300 || !dn2.is_finite() {
             return Ok(MoveAlongM {
@@ -185,7 +286,7 @@ pub fn move_along_m<L: Loss>(
             step *= max_step / len;
         }
         let cand: Vec<f64> = theta.iter().zip(step.iter()).map(|(t, s)| t + s).collect();
-        theta = refine(loss, &cand, tol, 200)?.point;
+        theta = local.refine(&cand)?;
     }
     unreachable!("the loop returns at it == 40")
 }
@@ -204,7 +305,7 @@ mod tests {
             link: Link::Squared { t: 1.0 },
         };
         let tol = Tolerances::default();
-        let m = move_along_m(&p, &[1.2, 1.0 / 1.2], 2.5, 1e-12, 0.2, &tol).unwrap();
+        let m = move_along_m(&Local::dense(&p, &tol), &[1.2, 1.0 / 1.2], 2.5, 1e-12, 0.2).unwrap();
         assert!(m.converged, "{m:?}");
         let (x, y) = (m.point[0], m.point[1]);
         assert!((x * y - 1.0).abs() < 1e-12 && (x * x + y * y - 2.5).abs() < 1e-10);

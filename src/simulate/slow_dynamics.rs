@@ -11,8 +11,7 @@
 
 use crate::loss::Loss;
 use crate::simulate::lambert::lambert_w0;
-use crate::simulate::local::{move_along_m, LocalFlip};
-use crate::tolerance::Tolerances;
+use crate::simulate::local::{move_along_m, Local, LocalFlip};
 
 /// The start-aware limit `μ∞` for the slow dynamics with constant δ (module docs); `None` when
 /// the inputs are not finite, `δ ≤ 0` or `c1 ≤ 0`.
@@ -35,20 +34,19 @@ pub fn start_aware_mu_inf(beta0: f64, u0: f64, c1: f64, delta: f64) -> Option<f6
 /// at both ends: a regime diagnostic from exact evaluations at two points, not a derivative.
 /// `None` when the end point cannot be reached or c1 ≤ 0 at either end.
 pub fn path_d<L: Loss>(
-    loss: &L,
+    local: &Local<'_, L>,
     start: &LocalFlip,
     thr: &LocalFlip,
     pred: f64,
     max_move_step: f64,
-    tol: &Tolerances,
 ) -> Option<f64> {
     let from = if start.sharpness() > thr.sharpness() {
         start
     } else {
         thr
     };
-    let m = move_along_m(loss, &thr.flip.point, pred, 1e-8, max_move_step, tol).ok()?;
-    let end = LocalFlip::at(loss, &m.point, thr.eta, tol).ok()?;
+    let m = move_along_m(local, &thr.flip.point, pred, 1e-8, max_move_step).ok()?;
+    let end = local.flip(&m.point, thr.eta).ok()?;
     let ratio = |f: &LocalFlip| (f.c1() > 0.0).then(|| (f.drift_sq() / f.c1()).ln());
     let dl = end.sharpness().ln() - from.sharpness().ln();
     let eps = thr.eta * thr.eta * thr.drift_sq() / (8.0 * thr.c1());
@@ -108,8 +106,7 @@ mod tests {
 /// The slow dynamics with δ(μ) and c1(μ) varying along M (MATH.md §5, "numerically along M").
 pub mod along_m {
     use crate::loss::Loss;
-    use crate::simulate::local::{move_along_m, LocalFlip};
-    use crate::tolerance::Tolerances;
+    use crate::simulate::local::{move_along_m, Local};
 
     /// One node of the table: `μ = ηλ − 2` at a point of M, with c1 (for the run's η) and
     /// `δ = η²G/(4c1)` there.
@@ -120,8 +117,8 @@ pub mod along_m {
         delta: f64,
     }
 
-    fn node<L: Loss>(loss: &L, point: &[f64], eta: f64, tol: &Tolerances) -> Option<Node> {
-        let f = LocalFlip::at(loss, point, eta, tol).ok()?;
+    fn node<L: Loss>(local: &Local<'_, L>, point: &[f64], eta: f64) -> Option<Node> {
+        let f = local.flip(point, eta).ok()?;
         let (c1, g2) = (f.c1(), f.drift_sq());
         (c1 > 0.0 && g2 > 0.0).then(|| Node {
             mu: eta * f.sharpness() - 2.0,
@@ -150,14 +147,13 @@ pub mod along_m {
     /// the crossing). `None` when u stays positive over the part of M that could be followed,
     /// or c1 ≤ 0 or G = 0 at the start.
     pub fn mu_inf<L: Loss>(
-        loss: &L,
+        local: &Local<'_, L>,
         start: &[f64],
         eta: f64,
         u0: f64,
         nodes: usize,
-        tol: &Tolerances,
     ) -> Option<f64> {
-        let first = node(loss, start, eta, tol)?;
+        let first = node(local, start, eta)?;
         let nodes = nodes.max(2);
         let spacing = (first.mu.max(0.0) + first.delta) / nodes as f64;
         let mut table = vec![first];
@@ -167,10 +163,10 @@ pub mod along_m {
             let before = table.len();
             for _ in 0..nodes {
                 let target = (2.0 + table[table.len() - 1].mu - spacing) / eta;
-                let next = move_along_m(loss, &point, target, 1e-10, f64::INFINITY, tol)
+                let next = move_along_m(local, &point, target, 1e-10, f64::INFINITY)
                     .ok()
                     .filter(|m| m.converged)
-                    .and_then(|m| node(loss, &m.point, eta, tol).map(|n| (m.point, n)));
+                    .and_then(|m| node(local, &m.point, eta).map(|n| (m.point, n)));
                 let Some((p, n)) = next else { break };
                 point = p;
                 table.push(n);

@@ -34,10 +34,9 @@
 use crate::error::Result;
 use crate::flip::decide::gradient_scale;
 use crate::loss::Loss;
-use crate::manifold::refine::refine;
 use crate::simulate::branch::{track_branch, BranchOptions, BranchStart, BranchTracking};
-use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, Observer, TraceSample};
-use crate::simulate::local::{flip_point, move_along_m, undefined, LocalFlip};
+use crate::simulate::gd::{run_gd, GdOptions, GdStop, Observer, TraceSample};
+use crate::simulate::local::{flip_point, move_along_m, undefined, Local, LocalFlip};
 use crate::simulate::slow_dynamics::{along_m, path_d};
 use crate::simulate::threshold_judge::{judge, slow_ok};
 use crate::simulate::Outcome;
@@ -194,17 +193,16 @@ pub fn threshold_convergence<L: Loss>(
     observer: &mut dyn Observer,
 ) -> Result<ThresholdRun> {
     let fp = flip_point(loss, theta_thr, &opts.tolerances)?;
-    threshold_convergence_at(loss, fp, opts, observer)
+    threshold_convergence_at(&Local::dense(loss, &opts.tolerances), fp, opts, observer)
 }
 
 /// Validation 3 from a flip point built once (by the analysis).
 pub fn threshold_convergence_at<L: Loss>(
-    loss: &L,
+    local: &Local<'_, L>,
     fp: crate::flip::FlipPoint,
     opts: &ThresholdOptions,
     observer: &mut dyn Observer,
 ) -> Result<ThresholdRun> {
-    let tol = &opts.tolerances;
     let theta_thr = fp.point.clone();
     let theta_thr = theta_thr.as_slice();
     if let Some(why) = undefined(&fp) {
@@ -232,10 +230,10 @@ pub fn threshold_convergence_at<L: Loss>(
     if opts.beta0_over_eps > 0.0 {
         let target = (2.0 + opts.beta0_over_eps * eps_rel) / eta;
         // A failed move along M is a result (inconclusive), not an error.
-        let moved = move_along_m(loss, theta_thr, target, 1e-10, opts.max_move_step, tol)
+        let moved = move_along_m(local, theta_thr, target, 1e-10, opts.max_move_step)
             .ok()
             .filter(|m| m.converged)
-            .and_then(|m| LocalFlip::at(loss, &m.point, eta, tol).ok());
+            .and_then(|m| local.flip(&m.point, eta).ok());
         let Some(s) = moved else {
             run.note = format!("could not reach a point of M with λ = {target:.6e} (A3 there)");
             return Ok(run);
@@ -247,13 +245,13 @@ pub fn threshold_convergence_at<L: Loss>(
     run.beta0 = eta * start.sharpness() - 2.0;
     run.beta0_over_eps = run.beta0 / eps_rel;
     run.kick = opts.kick_rel * ((run.beta0.max(0.0) + delta) / c1).sqrt();
-    run.d = path_d(loss, &start, &thr, pred, opts.max_move_step, tol);
+    run.d = path_d(local, &start, &thr, pred, opts.max_move_step);
     run.slow_mode_ratio = thr.slowest_other_rate().map(|r| r / (4.0 * eps_rel));
     run.lambda_inf_along_m =
-        along_m::mu_inf(loss, &start.flip.point, eta, run.kick * run.kick, 40, tol)
+        along_m::mu_inf(local, &start.flip.point, eta, run.kick * run.kick, 40)
             .map(|mu| (2.0 + mu) / eta);
     let x0 = start.kicked(run.kick);
-    simulate(loss, &start, &x0, &mut run, opts, observer);
+    simulate(local, &start, &x0, &mut run, opts, observer);
     run.branch = (opts.branch.enabled && opts.beta0_over_eps > 0.0).then(|| {
         let start = BranchStart {
             x0: &x0,
@@ -266,7 +264,7 @@ pub fn threshold_convergence_at<L: Loss>(
             slow_ok: slow_ok(&run, opts),
             steps: run.steps,
         };
-        track_branch(loss, &start, eta, &opts.branch, tol)
+        track_branch(local, &start, eta, &opts.branch)
     });
     judge(&mut run, delta, opts);
     Ok(run)
@@ -318,7 +316,7 @@ fn blank_run(
 }
 
 fn simulate<L: Loss>(
-    loss: &L,
+    local: &Local<'_, L>,
     start: &LocalFlip,
     x0: &[f64],
     run: &mut ThresholdRun,
@@ -331,22 +329,27 @@ fn simulate<L: Loss>(
         grad_tol: opts.grad_tol * scale,
         escape_radius: opts.escape_rel * scale / start.sharpness(),
         sample_every: opts.sample_every,
-        sample_sharpness: true,
+        // Sharpness in the trace needs the dense spectrum: only where it is affordable.
+        sample_sharpness: start.flip.point.len() <= crate::simulate::local::SHARPNESS_DENSE_MAX,
         ..GdOptions::default()
     };
-    let r = run_gd(loss, x0, run.eta, &gd, observer);
+    let r = run_gd(local.loss, x0, run.eta, &gd, observer);
     run.steps = r.steps;
     run.stop = r.stop;
     run.final_grad_norm = r.final_grad_norm;
     run.final_sharpness = if r.escaped {
         None
     } else {
-        sharpness_at(loss, &r.final_point)
+        local.sharpness(&r.final_point)
     };
     if r.stop == GdStop::Converged {
-        run.distance_to_m = refine(loss, &r.final_point, &opts.tolerances, 200)
-            .ok()
-            .map(|x| x.moved);
+        run.distance_to_m = local.refine(&r.final_point).ok().map(|x| {
+            x.iter()
+                .zip(&r.final_point)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum::<f64>()
+                .sqrt()
+        });
     }
     run.final_point = r.final_point;
     run.trace = r.trace;

@@ -42,6 +42,11 @@ impl GaussNewtonStructure for Network {
         Ok(())
     }
 
+    fn project_to_manifold(&self, theta: &[f64]) -> Option<Vec<f64>> {
+        let r = super::fit::fit(self, theta, 50);
+        r.interpolates.then_some(r.theta)
+    }
+
     fn operator<'a>(&'a self, theta: &[f64]) -> Box<dyn GaussNewtonOperator + 'a> {
         let fwd = forward(self, theta);
         let half = output_hessian_roots(self, fwd.output());
