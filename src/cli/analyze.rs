@@ -158,9 +158,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
 
 fn print_one(a: &eosflip::report::Analysis, json: bool) {
     if json {
-        println!("{}", serde_json::to_string_pretty(a).expect("serializable"));
+        outln!("{}", serde_json::to_string_pretty(a).expect("serializable"));
     } else {
-        print!("{}", table::detail(a));
+        outp!("{}", table::detail(a));
     }
 }
 
@@ -180,12 +180,12 @@ fn run_catalog(json: bool, opts: &AnalyzeOptions) -> Result<i32> {
     if json {
         let analyses: Vec<_> = rows.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
         let out = serde_json::json!({ "schema_version": SCHEMA_VERSION, "analyses": analyses });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serializable")
         );
     } else {
-        print!("{}", table::summary(&rows));
+        outp!("{}", table::summary(&rows));
     }
     Ok(if failed { 2 } else { 0 })
 }
