@@ -40,6 +40,7 @@ pub mod simulate;
 pub mod spectrum;
 #[cfg(feature = "symbolic")]
 pub mod symbolic;
+pub mod symbolica_lock;
 pub mod tolerance;
 
 pub use analyze::analyze;

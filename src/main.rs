@@ -7,7 +7,17 @@ mod cli;
 /// zero fresh pages for every dual-number pass through a large network.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// Process-wide settings for symbolica, made here (single-threaded, before anything runs) because
+/// the library never sets environment variables: hide its banner so stdout stays clean for
+/// JSON, and keep its log (which it writes to stdout) off unless `EOSFLIP_SYMBOLICA_LOG` asks
+/// for a level. A `RUST_LOG` of the user is overridden for the same reason.
+fn quiet_symbolica() {
+    std::env::set_var("SYMBOLICA_HIDE_BANNER", "1");
+    let level = std::env::var("EOSFLIP_SYMBOLICA_LOG").unwrap_or_else(|_| "off".into());
+    std::env::set_var("RUST_LOG", level);
+}
 
 fn main() {
+    quiet_symbolica();
     std::process::exit(cli::run());
 }

@@ -157,17 +157,11 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
 }
 
 fn print_one(a: &eosflip::report::Analysis, json: bool) {
-    use std::io::Write;
-    // One buffered write: stdout is line-buffered, and a network's JSON has 1e5+ lines.
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-    let _ = if json {
-        serde_json::to_writer_pretty(&mut out, a)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out))
+    if json {
+        outln!("{}", serde_json::to_string_pretty(a).expect("serializable"));
     } else {
-        write!(out, "{}", table::detail(a))
-    };
-    let _ = out.flush();
+        outp!("{}", table::detail(a));
+    }
 }
 
 /// Every catalog entry at its default point: one summary table (or a JSON object).
@@ -186,12 +180,12 @@ fn run_catalog(json: bool, opts: &AnalyzeOptions) -> Result<i32> {
     if json {
         let analyses: Vec<_> = rows.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
         let out = serde_json::json!({ "schema_version": SCHEMA_VERSION, "analyses": analyses });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serializable")
         );
     } else {
-        print!("{}", table::summary(&rows));
+        outp!("{}", table::summary(&rows));
     }
     Ok(if failed { 2 } else { 0 })
 }

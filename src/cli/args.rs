@@ -6,6 +6,10 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "eosflip", version, about, long_about = None)]
 pub struct Cli {
+    /// If another eosflip process of this user is using symbolica, exit 2 at once instead of
+    /// waiting for it (symbolica's restricted mode: one symbolica thread per user).
+    #[arg(long, global = true)]
+    pub no_wait: bool,
     #[command(subcommand)]
     pub command: Command,
 }

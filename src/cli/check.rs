@@ -129,12 +129,12 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let all_met = reports.iter().all(|r| r.met);
     if args.json {
         let out = serde_json::json!({ "schema_version": CHECK_SCHEMA_VERSION, "all_met": all_met, "cases": reports });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serializable")
         );
     } else {
-        print!("{}", table(&reports, &opts));
+        outp!("{}", table(&reports, &opts));
     }
     Ok(if all_met { 0 } else { 1 })
 }

@@ -20,25 +20,26 @@ pub fn run(args: &FitArgs) -> Result<i32> {
             "model": args.model, "out": args.out, "interpolates": r.interpolates, "residual": r.residual,
             "tolerance": r.tolerance, "loss": r.loss, "grad_norm": r.grad_norm, "steps": r.steps, "stop": r.stop,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serializable")
         );
     } else {
-        println!(
+        outln!(
             "model        {} (P = {})",
             args.model.display(),
             m.theta.len()
         );
-        println!("steps        {}", r.steps);
-        println!(
+        outln!("steps        {}", r.steps);
+        outln!(
             "residual     {:.6e}   (tolerance {:.1e})",
-            r.residual, r.tolerance
+            r.residual,
+            r.tolerance
         );
-        println!("loss         {:.6e}", r.loss);
-        println!("|grad L|     {:.6e}", r.grad_norm);
-        println!("interpolates {}   ({})", r.interpolates, r.stop);
-        println!("written      {}", args.out.display());
+        outln!("loss         {:.6e}", r.loss);
+        outln!("|grad L|     {:.6e}", r.grad_norm);
+        outln!("interpolates {}   ({})", r.interpolates, r.stop);
+        outln!("written      {}", args.out.display());
     }
     Ok(if r.interpolates { 0 } else { 1 })
 }

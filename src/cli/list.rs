@@ -20,20 +20,20 @@ pub fn run(args: &ListArgs) -> Result<i32> {
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&entries).expect("serializable")
         );
         return Ok(0);
     }
     for e in ENTRIES {
-        println!("{}\n  {}", e.name, e.formula);
-        println!("  minimizers:    {}", e.minimizers);
-        println!("  default point: {}", e.default_point);
+        outln!("{}\n  {}", e.name, e.formula);
+        outln!("  minimizers:    {}", e.minimizers);
+        outln!("  default point: {}", e.default_point);
         for p in e.params {
-            println!("  --param {}={:<10} {}", p.name, p.default, p.doc);
+            outln!("  --param {}={:<10} {}", p.name, p.default, p.doc);
         }
-        println!();
+        outln!();
     }
     Ok(0)
 }

@@ -1,11 +1,22 @@
 //! CLI layers: clap arguments ([`args`]) → validated configuration → one module per command →
 //! printers ([`table`]). This module is the one place that maps outcomes to exit codes.
 
+/// `print!` through [`out::write`]: a closed pipe ends the output quietly.
+macro_rules! outp {
+    ($($t:tt)*) => { $crate::cli::out::write(&format!($($t)*)) };
+}
+/// `println!` through [`out::write`].
+macro_rules! outln {
+    () => { $crate::cli::out::write("\n") };
+    ($($t:tt)*) => { $crate::cli::out::write(&format!("{}\n", format!($($t)*))) };
+}
+
 mod analyze;
 mod args;
 mod check;
 mod fit;
 mod list;
+mod out;
 mod symbolic;
 mod table;
 
@@ -21,6 +32,10 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    eosflip::symbolica_lock::configure(eosflip::symbolica_lock::LockPolicy {
+        wait: !cli.no_wait,
+        on_wait: Some(|msg| eprintln!("{msg}")),
+    });
     let result = match cli.command {
         args::Command::List(a) => list::run(&a),
         args::Command::Analyze(a) => analyze::run(&a),

@@ -103,13 +103,13 @@ pub fn run_analyze_expr(
         let mut v = serde_json::to_value(&a).expect("serializable");
         v["variables"] = serde_json::json!(loss.vars());
         v["variable_order"] = serde_json::json!(loss.order_source());
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).expect("serializable")
         );
     } else {
-        println!("{:<16} {order}", "variables");
-        print!("{}", super::table::detail(&a));
+        outln!("{:<16} {order}", "variables");
+        outp!("{}", super::table::detail(&a));
     }
     Ok(0)
 }
@@ -186,14 +186,14 @@ pub fn run(args: &SymbolicArgs) -> Result<i32> {
             "point": point,
             "closed_forms": cf,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serializable")
         );
     } else {
-        println!("{:<12} {}", "expression", args.expr);
-        println!("{:<12} {}", "variables", cf.vars.join(", "));
-        print!("{}", render(&cf, &point, args.latex));
+        outln!("{:<12} {}", "expression", args.expr);
+        outln!("{:<12} {}", "variables", cf.vars.join(", "));
+        outp!("{}", render(&cf, &point, args.latex));
     }
     Ok(0)
 }

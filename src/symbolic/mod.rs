@@ -3,10 +3,11 @@
 //!
 //! symbolica is source-available (see `docs/symbolica.md` and `LICENSES/`); without a licence
 //! key it runs in restricted mode: one symbolica thread per user. Every symbolica call of the
-//! process therefore runs on one long-lived worker thread ([`worker`]); the functions here may be
-//! called from any thread and only exchange our own plain types (text, numbers) with it. The
-//! worker sets `SYMBOLICA_HIDE_BANNER` before its first call so stdout stays clean; a front end
-//! should print [`RESTRICTED_MODE_NOTICE`] once on stderr (the library itself never prints).
+//! process therefore runs on one long-lived worker thread ([`worker`]), and one process of the user
+//! at a time ([`crate::symbolica_lock`]); the functions here may be called from any thread and
+//! only exchange our own plain types (text, numbers) with it. The library sets no environment
+//! variables: a front end sets `SYMBOLICA_HIDE_BANNER=1` (and a quiet `RUST_LOG`) at startup so
+//! stdout stays clean, and prints [`RESTRICTED_MODE_NOTICE`] once on stderr.
 //!
 //! Text losses: [`compile_loss`] validates the text, lets symbolica differentiate it once, and
 //! compiles value and gradient into an [`ExprLoss`] that evaluates over every dual-number type,
@@ -26,8 +27,9 @@ use std::collections::BTreeMap;
 use worker::{call, Request, Response};
 
 /// The one line a front end prints on stderr before using this module.
-pub const RESTRICTED_MODE_NOTICE: &str = "note: symbolica runs in its restricted, non-commercial mode \
-     (one symbolica thread per user: do not run two eosflip processes that parse expressions at once)";
+pub const RESTRICTED_MODE_NOTICE: &str =
+    "note: symbolica runs in its restricted, non-commercial mode \
+     (one symbolica thread per user: a second eosflip process waits for this one)";
 
 /// A closed-form expression, as plain text and (where symbolica can print it) LaTeX.
 #[derive(Debug, Clone, PartialEq, Serialize)]

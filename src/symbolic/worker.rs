@@ -1,6 +1,9 @@
 //! The one long-lived thread of the process that calls symbolica (restricted mode: one
 //! symbolica thread per user). Every other thread sends a [`Request`] over a channel and waits
-//! for a [`Response`]; only our own plain types cross the channel.
+//! for a [`Response`]; only our own plain types cross the channel. Before the first request the
+//! process takes the per-user lock of [`crate::symbolica_lock`], so a second eosflip process
+//! waits instead of aborting. The library sets no environment variables: the binary hides
+//! symbolica's banner and silences its log on stdout at startup (`src/main.rs`).
 
 use super::{closed, engine, ClosedForms};
 use crate::error::{Error, Result};
@@ -65,13 +68,6 @@ static WORKER: OnceLock<Sender<Job>> = OnceLock::new();
 
 fn worker() -> &'static Sender<Job> {
     WORKER.get_or_init(|| {
-        // Keep stdout clean for JSON: set before the first symbolica call of the process.
-        std::env::set_var("SYMBOLICA_HIDE_BANNER", "1");
-        // symbolica logs warnings (e.g. "created infinity") on stdout; keep only errors unless
-        // the user asked for a log level.
-        if std::env::var_os("RUST_LOG").is_none() {
-            std::env::set_var("RUST_LOG", "error");
-        }
         let (tx, rx) = channel::<Job>();
         std::thread::Builder::new()
             .name("eosflip-symbolica".into())
@@ -130,6 +126,8 @@ pub fn call(request: Request) -> Result<Response> {
             "restart eosflip; if it persists, report it",
         )
     };
+    // One process of the user at a time (restricted mode): the lock before the first call.
+    crate::symbolica_lock::ensure_held()?;
     worker().send((request, tx)).map_err(|_| lost())?;
     rx.recv().map_err(|_| lost())?
 }
