@@ -27,6 +27,8 @@ pub enum Command {
     Symbolic(SymbolicArgs),
     /// Train a model file's network to interpolation (Levenberg–Marquardt) and write the result.
     Fit(FitArgs),
+    /// Bifurcation diagram: the attractor of GD against η, with the predicted branch (SVG + JSON).
+    Bifurcate(super::bifurcate::BifurcateArgs),
 }
 
 #[derive(Debug, Args)]

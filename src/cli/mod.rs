@@ -13,10 +13,13 @@ macro_rules! outln {
 
 mod analyze;
 mod args;
+mod bifurcate;
 mod check;
 mod fit;
 mod list;
 mod out;
+mod plot;
+mod source;
 mod symbolic;
 mod table;
 
@@ -42,6 +45,7 @@ pub fn run() -> i32 {
         args::Command::Check(a) => check::run(&a),
         args::Command::Symbolic(a) => symbolic::run(&a),
         args::Command::Fit(a) => fit::run(&a),
+        args::Command::Bifurcate(a) => bifurcate::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -12,6 +12,7 @@
 //! | [`branch`] | validation 3: the oscillation tracks the branch `p² ≈ (β+δ)/c1` (§5) |
 //! | [`threshold_sweep`] | validation 3 over ε_rel → 0: fitted orders |
 //! | [`slow_dynamics`] | start-aware λ∞: closed form (constant δ, Lambert W) and along M; `d` |
+//! | [`bifurcation`] | bifurcation diagrams: the attractor of GD against η (issue 10) |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
 //!
 //! Validation 4 (Floquet certificate of a stable 2-cycle) is [`cycle::floquet`], used by
@@ -20,6 +21,7 @@
 //! quantities that could not be measured are `None`.
 
 pub mod amplitude;
+pub mod bifurcation;
 pub mod branch;
 pub mod cycle;
 pub mod drift;
