@@ -8,7 +8,9 @@
 //! - *flip defined*: some positive eigenvalue (dim N ≥ 1) and a simple top eigenvalue,
 //!   `λ1 − λ2 > simple.threshold(λ1)`.
 //! - *c1 = 0*: `|c1| ≤ C1_ZERO_REL · scale + |c1_map − c1_gd|`, scale
-//!   `(η/2)|gᵀH⁺g| + (η/6)|L4|` (relative to c1's own size, so also scale-free).
+//!   `(η/2)|gᵀH⁺g| + (η/6)|L4|` (relative to c1's own size, so also scale-free); then c2
+//!   (MATH.md §7) is computed where the dense spectrum is known and Π_T g = 0, and decides
+//!   when `|c2| > C2_ZERO_REL · scale(c2)`.
 
 use super::SpectralData;
 use crate::error::{Error, Result};
@@ -127,4 +129,17 @@ pub fn c1_decision(c: &FlipCoefficients, eta: f64) -> (Option<bool>, Option<Stri
     } else {
         (Some(c.c1_gd > 0.0), None)
     }
+}
+
+/// The fifth-order data at a degenerate flip point (module docs), where they are defined.
+pub fn fifth_order<L: crate::loss::Loss>(
+    loss: &L,
+    fp: &super::FlipPoint,
+    c: &FlipCoefficients,
+) -> Option<crate::normal_form::degenerate::FifthOrder> {
+    let spec = fp.spectral.spectrum.as_ref()?;
+    if c.drift.norm() > crate::assumptions::checks::DRIFT_ZERO_REL * c.g.norm() {
+        return None;
+    }
+    crate::normal_form::degenerate::fifth_order(loss, &fp.point, spec, fp.eta_star())
 }
