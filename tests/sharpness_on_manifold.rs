@@ -127,3 +127,20 @@ fn a6_is_not_applicable_where_the_drift_does_not_vanish_or_m_is_zero() {
     let c = check_sharpness_minimal(&inst.loss, &fp, &Tolerances::default());
     assert_eq!(c.outcome, Outcome::NotApplicable);
 }
+
+#[test]
+fn exception_fixed_point_above_threshold_stays_and_a_kick_leaves() {
+    use eosflip::simulate::exception::{exception_at, ExceptionOptions};
+    let inst = build("product", &[("l", "minimalist")]);
+    let fp = flip_point(&inst.loss, &[2.0, 0.5]);
+    let r = exception_at(&inst.loss, &fp, &ExceptionOptions::default());
+    assert_eq!(r.grad_norm, 0.0);
+    assert_eq!(r.stay_displacement, 0.0, "{}", r.note);
+    assert!(r.sharpness > 2.0 / r.eta);
+    // |1 − ηλ| = 1.02 per step: 100× the kick after ln 100 / ln 1.02 ≈ 233 steps.
+    let k = r.left_after.expect("the kick grows") as f64;
+    assert!((k - 100f64.ln() / 1.02f64.ln()).abs() < 5.0, "{k}");
+    let l = r.final_sharpness.expect("converges");
+    assert!(l <= 2.0 / r.eta, "{l}");
+    assert_eq!(r.outcome, eosflip::simulate::Outcome::Pass);
+}
