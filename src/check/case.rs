@@ -260,6 +260,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "a6_fails_unstable_cycle.toml",
     "a6_holds_stable_cycle.toml",
     "chen_bruna_double_well.toml",
+    "degenerate_flip_on_m.toml",
     "factorization_rank_one.toml",
     "isolated_2d_subcritical.toml",
     "isolated_2d_supercritical.toml",
