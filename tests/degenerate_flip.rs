@@ -175,3 +175,80 @@ fn supercritical_quintic_flip_has_a_stable_cycle_with_p4_beta_over_c2() {
     let f = s.order.unwrap();
     assert!((f.order - 0.5).abs() < 0.15, "order {}", f.order);
 }
+
+/// `L(Rθ)` for a rotation R by `angle` and scale `s`: `θ ↦ L(s R θ)`.
+struct Rotated<L> {
+    inner: L,
+    angle: f64,
+    s: f64,
+}
+
+impl<L: Loss> Rotated<L> {
+    fn map<D: Scalar>(&self, t: &[D]) -> Vec<D> {
+        let (c, sn) = (self.angle.cos() * self.s, self.angle.sin() * self.s);
+        vec![t[0] * c - t[1] * sn, t[0] * sn + t[1] * c]
+    }
+}
+
+impl<L: Loss> Loss for Rotated<L> {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn value<D: Scalar>(&self, t: &[D]) -> D {
+        self.inner.value(&self.map(t))
+    }
+    fn gradient<D: Scalar>(&self, t: &[D]) -> Vec<D> {
+        let g = self.inner.gradient(&self.map(t));
+        let (c, sn) = (self.angle.cos() * self.s, self.angle.sin() * self.s);
+        vec![g[0] * c + g[1] * sn, -(g[0] * sn) + g[1] * c]
+    }
+}
+
+#[test]
+fn c2_and_hess_m_lambda_are_rotation_invariant_and_scale_as_s4_and_s2() {
+    // L(sRθ): λ scales by s², c1 by s² (MATH.md §3), c2 by s⁴ (p ↦ p/s in the normal form),
+    // Hess_M λ by s⁴ (λ ~ s², two tangent derivatives ~ s²).
+    use eosflip::assumptions::a6::manifold_hessian;
+    for &(angle, s) in &[(0.3, 1.0), (1.1, 1.0), (0.7, 1.5), (-0.4, 0.8)] {
+        let iso = Rotated {
+            inner: Coupled {
+                mu: 0.5,
+                b: 0.3,
+                e: 0.7,
+                r: 1.0,
+            },
+            angle,
+            s,
+        };
+        let want = (12.0 * 0.3 * 0.7 / 0.5 - 1.0 / 60.0) * s.powi(4);
+        let fp = flip_point(&iso, &[0.0, 0.0]);
+        assert_rel(fp.c2().unwrap(), want, 1e-10, 1e-13, "rotated c2 (m = 0)");
+        let inst = build(
+            "parabolic",
+            &[("a", "0.5"), ("q", "0"), ("b", "0.3"), ("r", "-60")],
+        );
+        let on_m = Rotated {
+            inner: inst.loss,
+            angle,
+            s,
+        };
+        let fp = flip_point(&on_m, &[0.0, 0.0]);
+        assert_rel(
+            fp.c2().unwrap(),
+            2.08 * s.powi(4),
+            1e-10,
+            1e-13,
+            "rotated c2 (m = 1)",
+        );
+        let h = manifold_hessian(&on_m, &fp, &Tolerances::default())
+            .unwrap()
+            .unwrap();
+        assert_rel(
+            h.eigenvalues[0],
+            s.powi(4),
+            1e-10,
+            1e-13,
+            "rotated Hess_M λ = 2a s⁴",
+        );
+    }
+}

@@ -18,7 +18,14 @@ use crate::tolerance::Tolerances;
 /// Relative size below which an eigenvalue of `Hess_M λ` counts as zero.
 pub const A6_ZERO_REL: f64 = 1e-8;
 
-/// Whether A6 applies at `fp`: the flip is defined, m > 0 and `|Π_T g| ≤ DRIFT_ZERO_REL·|g|`.
+/// `|Π_T g| ≤ DRIFT_ZERO_REL · max(|g|, λ)`: the drift vanishes (the λ floor keeps a g that
+/// is itself zero up to rounding, e.g. in rotated coordinates, from deciding "drift").
+pub fn drift_vanishes(c: &crate::normal_form::FlipCoefficients, sharpness: f64) -> bool {
+    c.drift.norm() <= DRIFT_ZERO_REL * c.g.norm().max(sharpness.abs())
+}
+
+/// Whether A6 applies at `fp`: the flip is defined, m > 0 and the drift vanishes
+/// ([`drift_vanishes`]).
 /// `Err(reason)` when it does not.
 pub fn applicable(fp: &FlipPoint) -> Result<(), String> {
     let Some(c) = fp.coefficients.as_ref() else {
@@ -32,8 +39,8 @@ pub fn applicable(fp: &FlipPoint) -> Result<(), String> {
         None => return Err("the backend gives no tangent/normal split".into()),
         Some(_) => {}
     }
-    let (dn, gn) = (c.drift.norm(), c.g.norm());
-    if dn > (DRIFT_ZERO_REL * gn).max(1e-300) {
+    let dn = c.drift.norm();
+    if !drift_vanishes(c, fp.sharpness()) {
         return Err(format!(
             "Π_T g ≠ 0 (|Π_T g| = {dn:.3e}): the oscillation drifts along M, no 2-cycle at θ*"
         ));

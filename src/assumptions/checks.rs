@@ -149,7 +149,8 @@ pub fn check_supercritical(a: &Analysis) -> CheckResult {
     let scale =
         0.5 * eta * a.g_hplus_g.unwrap_or(0.0).abs() + eta * a.l4.unwrap_or(0.0).abs() / 6.0;
     let spread = a.c1_map.map_or(f64::INFINITY, |m| (m - c1).abs());
-    let err = C1_ZERO_REL * scale + spread;
+    let err =
+        C1_ZERO_REL * scale + spread + crate::flip::decide::c1_floor(eta, a.sharpness, &a.point);
     let detail = format!(
         "c1_gd = {c1:.12e}, c1_map = {}, error estimate {err:.3e} (formula spread + 1e-10 of the scale {scale:.3e})",
         a.c1_map.map_or("undefined".into(), |m| format!("{m:.12e}"))

@@ -204,7 +204,7 @@ impl FlipPoint {
                 what: "the backend returned no flip coefficients".into(),
                 hint: "report this as a bug".into(),
             })?;
-            let (sup, why) = decide::c1_decision(&c, fp.eta_star());
+            let (sup, why) = decide::c1_decision(&c, fp.eta_star(), theta);
             fp.supercritical = sup;
             fp.undefined_reason = why;
             if sup.is_none() && c.c1_gd.is_finite() {
