@@ -111,7 +111,15 @@ fn depth3_balanced_product_matches_differences_along_a_curved_surface() {
     let theta = [1.0, 1.0, 1.0];
     let fp = flip_point(&inst.loss, &theta);
     let c = check_sharpness_minimal(&inst.loss, &fp, &Tolerances::default());
-    assert_ne!(c.outcome, Outcome::NotApplicable, "{}", c.detail);
+    assert_eq!(c.outcome, Outcome::Holds, "{}", c.detail);
+    // x = e^u, y = e^w, z = e^{−u−w}: λ = e^{−2u} + e^{−2w} + e^{2u+2w} has Hessian 4G in (u, w),
+    // G the metric of the parametrization, so Hess_M λ = 4·I.
+    let h = manifold_hessian(&inst.loss, &fp, &Tolerances::default())
+        .unwrap()
+        .unwrap();
+    for e in &h.eigenvalues {
+        assert_rel(*e, 4.0, 1e-12, 0.0, "Hess_M λ (depth 3)");
+    }
     check_against_fd(&inst.loss, &theta, 1e-5);
 }
 
