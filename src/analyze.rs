@@ -147,6 +147,8 @@ pub fn report(
         }),
         c1_two_step: c1.map(|c| -2.0 * c),
         supercritical: fp.supercritical,
+        c2: fp.c2(),
+        flip_order: fp.flip_order(),
         drift: c.map(|c| c.drift.as_slice().to_vec()),
         drift_norm,
         lambda_inf_pred: match (fp.supercritical, c1, drift_norm) {

@@ -86,6 +86,13 @@ pub struct Analysis {
     pub c1_two_step: Option<f64>,
     /// c1 > 0 (null when c1 is undefined or zero within rounding).
     pub supercritical: Option<bool>,
+    /// Fifth-order coefficient c2 of `p ↦ −(1+β)p + c1p³ + c2p⁵` at η* where c1 = 0
+    /// (MATH.md §7; null otherwise or where it cannot be computed).
+    #[serde(default)]
+    pub c2: Option<f64>,
+    /// The order that decides the flip: 3 (c1 ≠ 0), 5 (c1 = 0, c2 ≠ 0); null when undecided.
+    #[serde(default)]
+    pub flip_order: Option<u32>,
     /// Π_T g.
     pub drift: Option<Vec<f64>>,
     /// |Π_T g|.

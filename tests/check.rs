@@ -68,26 +68,38 @@ fn negative_cases_fail_the_right_hypothesis_only() {
     // A2 fails on x⁴/4 + y² + y³/6 (ker H ≠ T M); A5 fails there too (no drift on an isolated point).
     assert_eq!(
         verdicts("non_morse_bott"),
-        vec![Holds, Fails, Holds, Holds, Fails]
+        vec![Holds, Fails, Holds, Holds, Fails, Inconclusive]
     );
     // A3 fails on a repeated top eigenvalue; A4 and A5 cannot be decided without v.
     assert_eq!(
         verdicts("repeated_top_eigenvalue"),
-        vec![Holds, Holds, Fails, Inconclusive, Inconclusive]
+        vec![
+            Holds,
+            Holds,
+            Fails,
+            Inconclusive,
+            Inconclusive,
+            NotApplicable
+        ]
     );
-    // A5 fails at the balanced point of the minimalist loss; everything else holds.
+    // A5 fails at the balanced point of the minimalist loss; A6 holds (Hess_M λ = 8).
     assert_eq!(
         verdicts("zhu_minimalist_balanced"),
-        vec![Holds, Holds, Holds, Holds, Fails]
+        vec![Holds, Holds, Holds, Holds, Fails, Holds]
     );
-    // A4 fails for c1 < 0 and is inconclusive for c1 = 0.
+    // A6 fails where the sharpness is maximal on M.
+    assert_eq!(
+        verdicts("a6_fails_unstable_cycle"),
+        vec![Holds, Holds, Holds, Holds, Fails, Fails]
+    );
+    // A4 fails for c1 < 0, and for c1 = 0 by c2 = −2 < 0 (fifth order).
     assert_eq!(
         verdicts("quartic1d_subcritical"),
-        vec![Holds, Holds, Holds, Fails, Fails]
+        vec![Holds, Holds, Holds, Fails, Fails, NotApplicable]
     );
     assert_eq!(
         verdicts("quartic1d_degenerate"),
-        vec![Holds, Holds, Holds, Inconclusive, Fails]
+        vec![Holds, Holds, Holds, Fails, Fails, NotApplicable]
     );
     // The positive manifold cases: every hypothesis holds.
     for name in [
@@ -97,7 +109,9 @@ fn negative_cases_fail_the_right_hypothesis_only() {
         "product_depth3",
         "factorization_rank_one",
     ] {
-        assert_eq!(verdicts(name), vec![Holds; 5], "{name}");
+        let v = verdicts(name);
+        assert_eq!(v[..5], [Holds; 5], "{name}");
+        assert_eq!(v[5], NotApplicable, "{name}: the drift does not vanish");
     }
 }
 

@@ -91,6 +91,13 @@ fn check_closed_form(name: &str, v: &Value) {
             assert_rel(c1, (2.0 / 1.9) / 6.0, 1e-14, 0.0, "c1");
             assert_rel(f(v, "drift_norm"), 0.3, 1e-14, 0.0, "|Π_T g|");
         }
+        "parabolic" => {
+            // a = 0.5, q = −1 at (0, 0): λ = 1, c1 = −η*q/6 = 1/3, Π_T g = 0.
+            assert_rel(f(v, "sharpness"), 1.0, 1e-15, 0.0, "λ");
+            assert_rel(c1, 1.0 / 3.0, 1e-14, 0.0, "c1");
+            assert_eq!(f(v, "drift_norm"), 0.0);
+            assert_eq!(v["flip_order"], 3);
+        }
         "product" => {
             let s = 4.25;
             assert_rel(f(v, "sharpness"), s, 1e-15, 0.0, "λ");

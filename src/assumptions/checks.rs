@@ -1,4 +1,4 @@
-//! A1, A3, A4, A5 from an [`Analysis`], and the assembly of all five checks (MATH.md §5).
+//! A1, A3, A4, A5 from an [`Analysis`], and the assembly of all six checks (MATH.md §3, §5, §7).
 
 use super::morse_bott::check_morse_bott;
 use super::{CheckResult, Outcome};
@@ -13,7 +13,7 @@ use crate::tolerance::Tolerances;
 /// (rounding of the projection is ~1e-15·|g|; the margin covers ill-conditioned splits).
 pub const DRIFT_ZERO_REL: f64 = 1e-8;
 
-/// Runs A1–A5 for `loss` at the analysed point. `smooth_reason` states why the loss is C⁴
+/// Runs A1–A6 for `loss` at the analysed point. `smooth_reason` states why the loss is C⁴
 /// (e.g. "catalog loss built from analytic functions"); `None` leaves A1 inconclusive unless
 /// the derivatives are non-finite.
 pub fn check_all<L: Loss>(
@@ -29,6 +29,7 @@ pub fn check_all<L: Loss>(
         check_spectral_gap(a, tol),
         check_supercritical(a),
         check_drift(a),
+        super::a6::check_sharpness_minimal(loss, fp, tol),
     ]
 }
 
@@ -148,18 +149,20 @@ pub fn check_supercritical(a: &Analysis) -> CheckResult {
     let scale =
         0.5 * eta * a.g_hplus_g.unwrap_or(0.0).abs() + eta * a.l4.unwrap_or(0.0).abs() / 6.0;
     let spread = a.c1_map.map_or(f64::INFINITY, |m| (m - c1).abs());
-    let err = C1_ZERO_REL * scale + spread;
-    let outcome = if c1 > err {
-        Outcome::Holds
-    } else if c1 < -err {
-        Outcome::Fails
-    } else {
-        Outcome::Inconclusive
-    };
+    let err =
+        C1_ZERO_REL * scale + spread + crate::flip::decide::c1_floor(eta, a.sharpness, &a.point);
     let detail = format!(
         "c1_gd = {c1:.12e}, c1_map = {}, error estimate {err:.3e} (formula spread + 1e-10 of the scale {scale:.3e})",
         a.c1_map.map_or("undefined".into(), |m| format!("{m:.12e}"))
     );
+    if c1.abs() <= err {
+        return check_fifth_order(a, detail);
+    }
+    let outcome = if c1 > err {
+        Outcome::Holds
+    } else {
+        Outcome::Fails
+    };
     CheckResult::new(
         "A4",
         "supercritical_flip",
@@ -167,6 +170,46 @@ pub fn check_supercritical(a: &Analysis) -> CheckResult {
         Some(c1),
         Some(err),
         Some(c1 - err),
+        detail,
+    )
+}
+
+/// A4 at a degenerate flip (c1 = 0): the sign of c2 decides (MATH.md §7); inconclusive when
+/// c2 is undefined or zero within its error too. Measured: c2.
+fn check_fifth_order(a: &Analysis, c1_detail: String) -> CheckResult {
+    let Some(c2) = a.c2 else {
+        let detail = format!("{c1_detail}; c1 = 0 (degenerate flip) and c2 not computed (needs the dense spectrum and Π_T g = 0)");
+        return CheckResult::new(
+            "A4",
+            "supercritical_flip",
+            Outcome::Inconclusive,
+            None,
+            None,
+            None,
+            detail,
+        );
+    };
+    let decided = a.flip_order == Some(5);
+    let outcome = match (decided, c2 > 0.0) {
+        (false, _) => Outcome::Inconclusive,
+        (true, true) => Outcome::Holds,
+        (true, false) => Outcome::Fails,
+    };
+    let detail = format!(
+        "{c1_detail}; c1 = 0: degenerate flip, decided at fifth order by c2 = {c2:.12e} ({})",
+        if decided {
+            "flip_order 5"
+        } else {
+            "c2 = 0 within its error too"
+        }
+    );
+    CheckResult::new(
+        "A4",
+        "supercritical_flip",
+        outcome,
+        Some(c2),
+        None,
+        None,
         detail,
     )
 }

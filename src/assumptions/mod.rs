@@ -1,10 +1,12 @@
-//! Hypotheses A1–A5 of the convergence theorem (MATH.md §5) as checks with verdicts.
+//! Hypotheses A1–A5 of the convergence theorem and A6 of the 2-cycle on M (MATH.md §3, §5) as
+//! checks with verdicts.
 //!
-//! Each check returns a [`CheckResult`]: the outcome (`holds` / `fails` / `inconclusive`), the
-//! measured quantity, the tolerance it was compared with and the margin (measured − tolerance,
-//! signed so that a positive margin means "holds"). A check never turns NaN, an undefined
+//! Each check returns a [`CheckResult`]: the outcome (`holds` / `fails` / `inconclusive`; A6
+//! also `not_applicable`), the measured quantity, the tolerance it was compared with and the
+//! margin (measured − tolerance, signed so that a positive margin means "holds"). A check never turns NaN, an undefined
 //! quantity or a non-converged solve into `holds`.
 
+pub mod a6;
 pub mod checks;
 pub mod morse_bott;
 
@@ -21,6 +23,8 @@ pub enum Outcome {
     /// Cannot be decided (a quantity is within tolerance of the boundary, undefined, or a
     /// solver did not converge).
     Inconclusive,
+    /// The hypothesis does not apply at this point (A6 where Π_T g ≠ 0 or m = 0).
+    NotApplicable,
 }
 
 impl Outcome {
@@ -30,12 +34,13 @@ impl Outcome {
             Outcome::Holds => "holds",
             Outcome::Fails => "fails",
             Outcome::Inconclusive => "inconclusive",
+            Outcome::NotApplicable => "not_applicable",
         }
     }
 }
 
 /// The identifiers of the hypotheses.
-pub const IDS: [&str; 5] = ["A1", "A2", "A3", "A4", "A5"];
+pub const IDS: [&str; 6] = ["A1", "A2", "A3", "A4", "A5", "A6"];
 
 /// One hypothesis check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

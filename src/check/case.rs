@@ -4,7 +4,7 @@
 //! name = "chen_bruna_double_well"
 //! description = "..."
 //! theorem = "flip_normal_direction.md"
-//! validations = ["amplitude"]          # amplitude | drift | convergence
+//! validations = ["amplitude"]          # amplitude | drift | convergence | exception
 //! [loss]
 //! catalog = "double_well"              # a catalog entry (see `eosflip list`)
 //! params = { k2 = 1.5 }                # numbers or strings
@@ -14,9 +14,10 @@
 //! [options.amplitude]                  # optional: options of each validation
 //! betas = [0.04, 0.02, 0.01]
 //! [expect]
-//! A1 = "holds"                         # holds | fails | inconclusive, for A1..A5
+//! A1 = "holds"                         # holds | fails | inconclusive, for A1..A6
+//! A6 = "not_applicable"                # A6 also: not_applicable (m = 0 or Π_T g ≠ 0)
 //! supercritical = true
-//! c1 = { value = 8.0, rel = 1e-12 }    # also: sharpness, drift_norm
+//! c1 = { value = 8.0, rel = 1e-12 }    # also: c2, sharpness, drift_norm
 //! validations = { amplitude = "pass" } # pass | fail | inconclusive
 //! ```
 
@@ -117,6 +118,12 @@ pub struct Expectations {
     /// A5 transversal drift.
     #[serde(rename = "A5", default)]
     pub a5: Option<Outcome>,
+    /// A6 sharpness minimal on M (`not_applicable` where m = 0 or Π_T g ≠ 0).
+    #[serde(rename = "A6", default)]
+    pub a6: Option<Outcome>,
+    /// c2 value (degenerate flips, MATH.md §7).
+    #[serde(default)]
+    pub c2: Option<ValueExpect>,
     /// Sign of c1.
     #[serde(default)]
     pub supercritical: Option<bool>,
@@ -135,7 +142,7 @@ pub struct Expectations {
 }
 
 impl Expectations {
-    /// The expected verdict of hypothesis `id` (`A1` … `A5`).
+    /// The expected verdict of hypothesis `id` (`A1` … `A6`).
     pub fn verdict(&self, id: &str) -> Option<Outcome> {
         match id {
             "A1" => self.a1,
@@ -143,13 +150,14 @@ impl Expectations {
             "A3" => self.a3,
             "A4" => self.a4,
             "A5" => self.a5,
+            "A6" => self.a6,
             _ => None,
         }
     }
 }
 
 /// Validation names a case may request.
-pub const VALIDATIONS: [&str; 3] = ["amplitude", "drift", "convergence"];
+pub const VALIDATIONS: [&str; 4] = ["amplitude", "drift", "convergence", "exception"];
 
 impl CaseFile {
     /// Loads the case's model file: relative to `base_dir` (a case read from disk) or from
@@ -255,7 +263,10 @@ pub const EMBEDDED_MODELS: &[(&str, &str)] = &[
 /// The case files compiled into the binary (file name, text); `tests/check.rs` asserts this
 /// list matches the directory.
 pub const EMBEDDED: &[(&str, &str)] = embed!(
+    "a6_fails_unstable_cycle.toml",
+    "a6_holds_stable_cycle.toml",
     "chen_bruna_double_well.toml",
+    "degenerate_flip_on_m.toml",
     "factorization_rank_one.toml",
     "isolated_2d_subcritical.toml",
     "isolated_2d_supercritical.toml",

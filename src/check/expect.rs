@@ -80,6 +80,9 @@ pub fn compare(
     if let Some(e) = &exp.c1 {
         out.push(value("c1", e, a.and_then(|a| a.c1)));
     }
+    if let Some(e) = &exp.c2 {
+        out.push(value("c2", e, a.and_then(|a| a.c2)));
+    }
     if let Some(e) = &exp.sharpness {
         out.push(value("sharpness", e, a.map(|a| a.sharpness)));
     }

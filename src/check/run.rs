@@ -1,4 +1,4 @@
-//! Running one case: build the loss, analyse, check A1–A5, validate, compare expectations.
+//! Running one case: build the loss, analyse, check A1–A6, validate, compare expectations.
 
 use super::case::CaseFile;
 use super::expect::{compare, compare_validations, ExpectationResult};
@@ -18,7 +18,7 @@ pub const CHECK_SCHEMA_VERSION: u32 = 1;
 /// Options of `check`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckOptions {
-    /// Restrict to these hypothesis IDs (`A1` … `A5`); empty = all.
+    /// Restrict to these hypothesis IDs (`A1` … `A6`); empty = all.
     pub only: Vec<String>,
     /// Run the validations by simulation requested by the case.
     pub validate: bool,

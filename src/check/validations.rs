@@ -6,13 +6,16 @@
 //! - `drift`: [`tangent_drift_at`] (tangent displacement of two steps against −η p² Π_T g);
 //! - `convergence`: [`threshold_convergence_at`] from the point itself with a small normal kick
 //!   (β0 = 0), and from a point of M above the threshold (β0/ε_rel from the options, default
-//!   20); plus [`threshold_sweep`] over the case's `sweep_points` when given (ε_rel → 0).
+//!   20); plus [`threshold_sweep`] over the case's `sweep_points` when given (ε_rel → 0);
+//! - `exception`: [`exception_at`] (GD from a point of M with λ > 2/η stays, a kick leaves:
+//!   the exceptional set of the bound λ∞ ≤ 2/η, MATH.md §5).
 
 use crate::error::Result;
 use crate::flip::FlipPoint;
 use crate::loss::Loss;
 use crate::simulate::amplitude::{amplitude_sweep_at, AmplitudeOptions, AmplitudeSweep};
 use crate::simulate::drift::{tangent_drift_at, DriftCheck, DriftOptions};
+use crate::simulate::exception::{exception_at, ExceptionOptions, ExceptionRun};
 use crate::simulate::gd::Observer;
 use crate::simulate::local::Local;
 use crate::simulate::threshold::{threshold_convergence_at, ThresholdOptions, ThresholdRun};
@@ -33,6 +36,9 @@ pub struct ValidationOptions {
     /// Options of the threshold runs.
     #[serde(default)]
     pub convergence: ThresholdOptions,
+    /// Options of the exception validation.
+    #[serde(default)]
+    pub exception: ExceptionOptions,
     /// Threshold points of M for the ε_rel → 0 sweep (none: no sweep).
     #[serde(default)]
     pub sweep_points: Vec<Vec<f64>>,
@@ -48,6 +54,8 @@ pub enum ValidationDetail {
     Drift(DriftCheck),
     /// Threshold runs (from the point, from above) and the optional sweep.
     Convergence(Box<ConvergenceDetail>),
+    /// The exceptional set (fixed point above the threshold, kick).
+    Exception(ExceptionRun),
     /// The validation could not run (the reason is in `summary`).
     NotRun,
 }
@@ -66,7 +74,7 @@ pub struct ConvergenceDetail {
 /// One validation of a case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationReport {
-    /// `amplitude`, `drift` or `convergence`.
+    /// `amplitude`, `drift`, `convergence` or `exception`.
     pub name: String,
     /// Pass / fail / inconclusive.
     pub outcome: Outcome,
@@ -126,9 +134,13 @@ pub fn run_validation<L: Loss>(
         "amplitude" => amplitude(loss, point, &o.amplitude, obs),
         "drift" => drift(loss, point, None, &o.drift),
         "convergence" => convergence(loss, point, None, o, obs),
+        "exception" => {
+            let r = exception_at(loss, point, &o.exception);
+            Ok((r.outcome, r.note.clone(), ValidationDetail::Exception(r)))
+        }
         other => Err(crate::error::Error::bad_input(
             format!("unknown validation '{other}'"),
-            "amplitude | drift | convergence",
+            "amplitude | drift | convergence | exception",
         )),
     };
     report(name, result)

@@ -20,7 +20,7 @@ pub enum Command {
     List(ListArgs),
     /// Sharpness, η* = 2/λ, c1 (two formulas), drift and predictions at a point of M.
     Analyze(AnalyzeArgs),
-    /// Check the theorems' hypotheses A1–A5 and validate their conclusions on case files
+    /// Check the theorems' hypotheses A1–A6 and validate their conclusions on case files
     /// (without arguments: every case embedded in the binary).
     Check(CheckArgs),
     /// Closed forms of λ, η*, c1 and the drift for a text loss (symbolica; see docs/symbolica.md).

@@ -41,7 +41,7 @@ fn load(args: &CheckArgs) -> Result<Vec<Loaded>> {
         .collect()
 }
 
-/// `check --model FILE`: the hypotheses A1–A5 at the model's θ, no expectations, and the
+/// `check --model FILE`: the hypotheses A1–A6 at the model's θ, no expectations, and the
 /// validations named by `--validations`.
 fn model_case(path: &std::path::Path) -> Result<Loaded> {
     let name = path
@@ -77,7 +77,7 @@ fn parse_only(only: &Option<String>) -> Result<Vec<String>> {
             } else {
                 Err(Error::bad_input(
                     format!("--only: unknown hypothesis '{}'", s.trim()),
-                    "use IDs among A1, A2, A3, A4, A5",
+                    "use IDs among A1, A2, A3, A4, A5, A6",
                 ))
             }
         })
@@ -100,7 +100,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
             {
                 return Err(Error::bad_input(
                     format!("--validations: unknown validation '{bad}'"),
-                    "use amplitude, drift, convergence",
+                    "use amplitude, drift, convergence, exception",
                 ));
             }
         }
@@ -144,6 +144,7 @@ fn mark(o: Outcome) -> &'static str {
         Outcome::Holds => "holds",
         Outcome::Fails => "FAILS",
         Outcome::Inconclusive => "incon.",
+        Outcome::NotApplicable => "n/a",
     }
 }
 
@@ -211,7 +212,7 @@ fn table(reports: &[CaseReport], opts: &CheckOptions) -> String {
         }
     }
     let n_met = reports.iter().filter(|r| r.met).count();
-    let _ = writeln!(s, "verdicts: holds / FAILS / incon(clusive); '!' marks a verdict that differs from the case file.");
+    let _ = writeln!(s, "verdicts: holds / FAILS / incon(clusive) / n/a (not applicable); '!' marks a verdict that differs from the case file.");
     let _ = writeln!(
         s,
         "summary: {} cases, {} met all expectations, {} did not",

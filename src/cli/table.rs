@@ -123,6 +123,15 @@ pub fn detail(a: &Analysis) -> String {
     for (k, v) in rows {
         let _ = writeln!(s, "{k:<16} {v}");
     }
+    if let Some(c2) = a.c2 {
+        let order = a.flip_order.map_or("undecided".into(), |o| o.to_string());
+        let _ = writeln!(
+            s,
+            "{:<16} {}   flip_order {order}   (c1 = 0: p -> -(1+beta)p + c2 p^5, MATH.md §7)",
+            "c2",
+            num(Some(c2))
+        );
+    }
     if a.eta.is_some() {
         let _ = writeln!(
             s,

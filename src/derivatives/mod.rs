@@ -8,6 +8,7 @@
 //! | [`line_jet`] | ∇L, Hv, ∇³L[v,v,·], ∇⁴L[v,v,v,·] along θ + t v | `Dual3_64` |
 //! | [`mixed_third`] | ∇³L[u,w,·] = ∂²/∂s∂t ∇L(θ + s u + t w) | `HyperDual64` |
 //! | [`mixed_fourth`] | ∇⁴L[u,w,z,·] | `HyperHyperDual64` |
+//! | [`curve_jet`] | Taylor coefficients 0..=5 of ∇L(θ + Σ h_j p^j) in p | `Dual3<Dual2_64>` |
 //!
 //! Each is exactly one call of [`Loss::gradient`]; nothing here uses finite differences.
 
@@ -15,7 +16,7 @@ pub mod gd_map;
 
 use crate::loss::Loss;
 use nalgebra::DVector;
-use num_dual::{Dual2, Dual2_64, Dual3, Dual3_64, Dual64, HyperDual64, HyperHyperDual64};
+use num_dual::{Dual2, Dual2_64, Dual3, Dual3_64, Dual64, DualNum, HyperDual64, HyperHyperDual64};
 
 /// ∇L(θ) in `f64`.
 pub fn gradient<L: Loss>(loss: &L, theta: &[f64]) -> DVector<f64> {
@@ -129,4 +130,43 @@ pub fn fourth_along_value<L: Loss>(loss: &L, theta: &[f64], u: &[f64]) -> f64 {
         })
         .collect();
     loss.value(&x).v3.eps
+}
+
+/// Taylor coefficients `[k = 0..=5]` (the k-th derivative divided by k!) of
+/// `p ↦ ∇L(θ + Σ_{j=1}^{5} h_j p^j)` at p = 0, from one gradient pass in `Dual3<Dual2_64>`:
+/// the variable is `p = s + t` with `s⁴ = 0` (outer `Dual3`) and `t³ = 0` (inner `Dual2`), so
+/// `∂_s^a ∂_t^b` at 0 is the (a + b)-th derivative in p, for every order up to 5 (MATH.md §7).
+/// `h` holds `h_1, …, h_5` (missing ones are zero).
+pub fn curve_jet<L: Loss>(loss: &L, theta: &[f64], h: &[DVector<f64>]) -> [DVector<f64>; 6] {
+    type J = Dual3<Dual2_64>;
+    let zero = Dual2_64::new(0.0, 0.0, 0.0);
+    let pvar = J::new(
+        Dual2_64::new(0.0, 1.0, 0.0),
+        Dual2_64::new(1.0, 0.0, 0.0),
+        zero,
+        zero,
+    );
+    let powers: Vec<J> = (1..=h.len().min(5)).map(|j| pvar.powi(j as i32)).collect();
+    let x: Vec<J> = (0..theta.len())
+        .map(|i| {
+            powers
+                .iter()
+                .zip(h)
+                .fold(J::from(theta[i]), |acc, (pw, hj)| acc + *pw * hj[i])
+        })
+        .collect();
+    let out = loss.gradient(&x);
+    let n = theta.len();
+    let fact = [1.0, 1.0, 2.0, 6.0, 24.0, 120.0];
+    std::array::from_fn(|k| {
+        let a = k.min(3);
+        let b = k - a;
+        DVector::from_iterator(
+            n,
+            out.iter().map(|d| {
+                let outer = [d.re, d.v1, d.v2, d.v3][a];
+                [outer.re, outer.v1, outer.v2][b] / fact[k]
+            }),
+        )
+    })
 }

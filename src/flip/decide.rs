@@ -8,7 +8,10 @@
 //! - *flip defined*: some positive eigenvalue (dim N ≥ 1) and a simple top eigenvalue,
 //!   `λ1 − λ2 > simple.threshold(λ1)`.
 //! - *c1 = 0*: `|c1| ≤ C1_ZERO_REL · scale + |c1_map − c1_gd|`, scale
-//!   `(η/2)|gᵀH⁺g| + (η/6)|L4|` (relative to c1's own size, so also scale-free).
+//!   `(η/2)|gᵀH⁺g| + (η/6)|L4|` (relative to c1's own size, so also scale-free), plus an
+//!   absolute floor of 64 ulps ([`c1_floor`]) for a scale that is itself 0; then c2
+//!   (MATH.md §7) is computed where the dense spectrum is known and Π_T g = 0, and decides
+//!   when `|c2| > C2_ZERO_REL · scale(c2)`.
 
 use super::SpectralData;
 use crate::error::{Error, Result};
@@ -109,14 +112,28 @@ pub fn c1_error(c: &FlipCoefficients, eta: f64) -> f64 {
     C1_ZERO_REL * c1_scale(c, eta) + spread
 }
 
+/// An absolute rounding floor for c1 = 0, `C1_FLOOR_ULPS·ε·ηλ/max(1, |θ|)²`: where g and L4
+/// vanish exactly (c1's own scale is 0) rounding of order 1e-33 must not decide the flip.
+pub fn c1_floor(eta: f64, sharpness: f64, theta: &[f64]) -> f64 {
+    let len = theta.iter().map(|x| x * x).sum::<f64>().sqrt().max(1.0);
+    C1_FLOOR_ULPS * f64::EPSILON * (eta * sharpness).abs() / (len * len)
+}
+
+/// Multiples of ε in [`c1_floor`].
+pub const C1_FLOOR_ULPS: f64 = 64.0;
+
 /// `(supercritical, reason)`: the sign of c1 when it exceeds its error, else None with the
 /// reason (a degenerate flip).
-pub fn c1_decision(c: &FlipCoefficients, eta: f64) -> (Option<bool>, Option<String>) {
+pub fn c1_decision(
+    c: &FlipCoefficients,
+    eta: f64,
+    theta: &[f64],
+) -> (Option<bool>, Option<String>) {
     let spread = c.c1_map.map_or(0.0, |m| (m - c.c1_gd).abs());
     if !c.c1_gd.is_finite() {
         return (None, Some("c1 is not finite".into()));
     }
-    if c.c1_gd.abs() <= C1_ZERO_REL * c1_scale(c, eta) + spread {
+    if c.c1_gd.abs() <= C1_ZERO_REL * c1_scale(c, eta) + spread + c1_floor(eta, 2.0 / eta, theta) {
         (
             None,
             Some(
@@ -127,4 +144,17 @@ pub fn c1_decision(c: &FlipCoefficients, eta: f64) -> (Option<bool>, Option<Stri
     } else {
         (Some(c.c1_gd > 0.0), None)
     }
+}
+
+/// The fifth-order data at a degenerate flip point (module docs), where they are defined.
+pub fn fifth_order<L: crate::loss::Loss>(
+    loss: &L,
+    fp: &super::FlipPoint,
+    c: &FlipCoefficients,
+) -> Option<crate::normal_form::degenerate::FifthOrder> {
+    let spec = fp.spectral.spectrum.as_ref()?;
+    if !crate::assumptions::a6::drift_vanishes(c, fp.sharpness()) {
+        return None;
+    }
+    crate::normal_form::degenerate::fifth_order(loss, &fp.point, spec, fp.eta_star())
 }

@@ -139,6 +139,8 @@ pub struct FlipPoint {
     pub supercritical: Option<bool>,
     /// Why the flip data are undefined or undecided.
     pub undefined_reason: Option<String>,
+    /// The fifth-order data where c1 = 0 (MATH.md §7; dense spectrum and Π_T g = 0 needed).
+    pub fifth: Option<crate::normal_form::degenerate::FifthOrder>,
     /// Work and solver state.
     pub solver: SolverInfo,
 }
@@ -193,6 +195,7 @@ impl FlipPoint {
             coefficients: None,
             supercritical: None,
             undefined_reason: None,
+            fifth: None,
             solver,
         };
         fp.undefined_reason = decide::flip_undefined(&fp.spectral, top_simple, tol);
@@ -201,9 +204,12 @@ impl FlipPoint {
                 what: "the backend returned no flip coefficients".into(),
                 hint: "report this as a bug".into(),
             })?;
-            let (sup, why) = decide::c1_decision(&c, fp.eta_star());
+            let (sup, why) = decide::c1_decision(&c, fp.eta_star(), theta);
             fp.supercritical = sup;
             fp.undefined_reason = why;
+            if sup.is_none() && c.c1_gd.is_finite() {
+                fp.fifth = decide::fifth_order(loss, &fp, &c);
+            }
             fp.coefficients = Some(c);
         }
         Ok(fp)
@@ -222,6 +228,22 @@ impl FlipPoint {
     /// v.
     pub fn v(&self) -> &DVector<f64> {
         &self.spectral.top_eigvec
+    }
+
+    /// c2 at η*, where the flip is degenerate and c2 was computed (MATH.md §7).
+    pub fn c2(&self) -> Option<f64> {
+        self.fifth.as_ref().map(|f| f.c2)
+    }
+
+    /// The decided order of the flip: 3 (c1 ≠ 0), 5 (c1 = 0, c2 ≠ 0 beyond its error).
+    pub fn flip_order(&self) -> Option<u32> {
+        if self.supercritical.is_some() {
+            return Some(3);
+        }
+        self.fifth
+            .as_ref()
+            .filter(|f| f.c2.abs() > f.c2_error)
+            .map(|_| 5)
     }
 
     /// c1 for the step `eta` (c1 is linear in η: MATH.md §3), when defined.

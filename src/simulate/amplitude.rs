@@ -1,4 +1,4 @@
-//! Validation 1 of issue 4: the 2-cycle amplitude where `Π_T g = 0` (MATH.md §3, §5).
+//! Validation 1 of issue 4: the 2-cycle amplitude where `Π_T g = 0` (MATH.md §3, §5, §7).
 //!
 //! For `β = ηλ − 2` on a sequence toward 0 and `η = (2 + β)/λ`, with `p* = √(|β/c1|)`
 //! (c1 at η* = 2/λ):
@@ -12,133 +12,28 @@
 //! - **c1 < 0, β < 0** (unstable cycle): Newton on `F∘F − id` from `θ* + p*·v`; the cycle
 //!   must exist, have amplitude ≈ p*, and a Floquet modulus > 1.
 //!
+//! - **c1 > 0 on M where A6 fails** (`Hess_M λ` has a negative eigenvalue): the cycle is
+//!   located by Newton from `θ* + p*·v` and must be certified *unstable* (along M). Where A6
+//!   is inconclusive (`Hess_M λ` singular, e.g. λ constant along a symmetry orbit) a stable
+//!   cycle is still expected, and the Floquet certificate decides (neutral multipliers counted
+//!   against dim T).
+//! - **c1 = 0, c2 decides** (MATH.md §7): the same with c2 for c1 and `p* = |β/c2|^{1/4}`.
+//!
 //! The relative error of the amplitude is O(β) (`p² = β/c1 + O(β²)`), so the fitted order of
-//! `rel_error` against `|β|` ([`fit_order`]) should be ≈ 1; it passes when
-//! `order ≥ 1 − order_tol`.
+//! `rel_error` against `|β|` ([`fit_order`]) should be ≈ 1 (≈ 1/2 at a quintic flip); it passes
+//! when `order ≥ expected·(1 − order_tol)`.
 
+pub use super::amplitude_types::{AmplitudeKind, AmplitudeOptions, AmplitudePoint, AmplitudeSweep};
+use crate::assumptions::Outcome as Verdict;
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::simulate::cycle::{
-    amplitude_along, floquet, refine_two_cycle, Floquet, FloquetOptions, NewtonOptions, Stability,
+    amplitude_along, floquet, refine_two_cycle, FloquetOptions, Stability,
 };
 use crate::simulate::gd::{run_gd, GdOptions, GdStop, Observer, SweepObserver, TwoCycleStop};
 use crate::simulate::local::{flip_point, undefined, LocalFlip};
-use crate::simulate::{fit_order, geometric, rel_error, OrderFit, Outcome};
-use crate::tolerance::Tolerances;
+use crate::simulate::{fit_order, rel_error, Outcome};
 use nalgebra::DVector;
-use serde::{Deserialize, Serialize};
-
-/// Options of the amplitude sweep.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AmplitudeOptions {
-    /// The magnitudes `|β|` (positive), e.g. `0.08, 0.04, …` (8 points).
-    pub betas: Vec<f64>,
-    /// The kick along v is `kick_factor · p*`.
-    pub kick_factor: f64,
-    /// Neighbourhood radius `escape_factor · p*` around θ*.
-    pub escape_factor: f64,
-    /// Period-2 detection tolerance relative to `2|β|p*`.
-    pub detect_rel: f64,
-    /// GD step budget per β.
-    pub max_steps: usize,
-    /// Newton options.
-    pub newton: NewtonOptions,
-    /// τ of the Floquet certificate.
-    pub unit_tol: f64,
-    /// `Π_T g` counts as zero when `|Π_T g| ≤ drift_rel_tol · max(|g|, λ)`.
-    pub drift_rel_tol: f64,
-    /// A point fails when its amplitude relative error exceeds this.
-    pub max_rel_error: f64,
-    /// The sweep passes when the fitted order is `≥ 1 − order_tol`.
-    pub order_tol: f64,
-    /// Tolerances for the spectrum at θ*.
-    pub tolerances: Tolerances,
-}
-
-impl Default for AmplitudeOptions {
-    fn default() -> Self {
-        AmplitudeOptions {
-            betas: geometric(0.08, 0.5, 8),
-            kick_factor: 0.5,
-            escape_factor: 5.0,
-            detect_rel: 0.05,
-            max_steps: 400_000,
-            newton: NewtonOptions::default(),
-            unit_tol: 1e-9,
-            drift_rel_tol: 1e-8,
-            max_rel_error: 0.5,
-            order_tol: 0.3,
-            tolerances: Tolerances::default(),
-        }
-    }
-}
-
-/// What a point of the sweep tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AmplitudeKind {
-    /// c1 > 0, β > 0: a stable 2-cycle of amplitude √(β/c1).
-    StableCycle,
-    /// c1 < 0, β > 0: GD leaves the neighbourhood.
-    Escape,
-    /// c1 < 0, β < 0: an unstable 2-cycle of amplitude √(β/c1).
-    UnstableCycle,
-}
-
-/// One β of the sweep.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AmplitudePoint {
-    /// What is tested.
-    pub kind: AmplitudeKind,
-    /// β = ηλ − 2 (signed).
-    pub beta: f64,
-    /// η = (2 + β)/λ.
-    pub eta: f64,
-    /// `p* = √(|β/c1|)`.
-    pub predicted: f64,
-    /// Measured amplitude `|⟨θ_b − θ_a, v⟩|/2` of the refined cycle.
-    pub measured: Option<f64>,
-    /// `|measured − p*|/p*`.
-    pub rel_error: Option<f64>,
-    /// GD steps (0 for the unstable cycle, located by Newton alone).
-    pub gd_steps: usize,
-    /// Why GD stopped.
-    pub gd_stop: Option<GdStop>,
-    /// Newton residual `|F(F(θ_a)) − θ_a|`, when Newton ran.
-    pub newton_residual: Option<f64>,
-    /// Whether Newton converged.
-    pub newton_converged: Option<bool>,
-    /// Floquet multipliers and certificate of the refined cycle.
-    pub floquet: Option<Floquet>,
-    /// Verdict for this β.
-    pub outcome: Outcome,
-    /// Why, in words.
-    pub note: String,
-}
-
-/// The amplitude validation at one point of M.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AmplitudeSweep {
-    /// θ*.
-    pub point: Vec<f64>,
-    /// λ at θ*.
-    pub sharpness: f64,
-    /// c1 at η* = 2/λ (0 when undefined: see `note`).
-    pub c1: f64,
-    /// |Π_T g| at θ* (0 when undefined).
-    pub drift_norm: f64,
-    /// dim T at θ*.
-    pub tangent_dim: usize,
-    /// One entry per β (stable cycles or escapes; then unstable cycles when c1 < 0).
-    pub points: Vec<AmplitudePoint>,
-    /// Fitted order of the amplitude relative error in |β| (measured cycles only).
-    pub order: Option<OrderFit>,
-    /// Overall verdict.
-    pub outcome: Outcome,
-    /// Why, in words.
-    pub note: String,
-}
 
 /// Runs validation 1 at θ* (a point of M; errors when it is not critical or A3 fails).
 pub fn amplitude_sweep<L: Loss>(
@@ -167,12 +62,19 @@ pub fn amplitude_sweep_at<L: Loss>(
             c1: 0.0,
             drift_norm: 0.0,
             tangent_dim: fp.spectral.tangent_dim.unwrap_or(0),
+            c2: None,
+            a6: None,
             points: vec![],
             order: None,
             outcome: Outcome::Inconclusive,
             note: why,
         });
     }
+    let a6 = (fp.spectral.tangent_dim.unwrap_or(0) > 0)
+        .then(|| crate::assumptions::a6::check_sharpness_minimal(loss, &fp, &opts.tolerances))
+        .map(|c| c.outcome)
+        .filter(|o| *o != Verdict::NotApplicable);
+    let c2 = (fp.flip_order() == Some(5)).then(|| fp.c2()).flatten();
     let eta_star = fp.eta_star();
     let flip = LocalFlip::from_flip(fp, eta_star)?;
     let (lam, c1) = (flip.sharpness(), flip.c1());
@@ -182,6 +84,8 @@ pub fn amplitude_sweep_at<L: Loss>(
         c1,
         drift_norm: flip.coefficients().drift.norm(),
         tangent_dim: flip.tangent_dim().unwrap_or(0),
+        c2,
+        a6: a6.map(|o| o.as_str().to_string()),
         points: vec![],
         order: None,
         outcome: Outcome::Inconclusive,
@@ -194,33 +98,44 @@ pub fn amplitude_sweep_at<L: Loss>(
         return Ok(sweep);
     }
     let scale = flip.coefficients().c1_scale(2.0 / lam);
-    if c1.abs() <= crate::analyze::C1_ZERO_REL * scale {
-        sweep.note = "c1 = 0 within rounding: the cubic normal form does not decide".into();
-        return Ok(sweep);
-    }
+    let (coef, order) = match c2 {
+        _ if c1.abs() > crate::analyze::C1_ZERO_REL * scale => (c1, 3),
+        Some(c2) => (c2, 5),
+        None => {
+            sweep.note =
+                "c1 = 0 within rounding and c2 undecided: the normal form does not decide".into();
+            return Ok(sweep);
+        }
+    };
     let cx = Ctx {
         theta_star,
         v: flip.v(),
         lam,
-        c1,
+        c1: coef,
+        order,
+        unstable_on_m: coef > 0.0 && a6 == Some(Verdict::Fails),
         tangent_dim: sweep.tangent_dim,
         opts,
     };
-    let runs = if c1 > 0.0 { 1 } else { 2 } * opts.betas.len();
+    let runs = if coef > 0.0 { 1 } else { 2 } * opts.betas.len();
     for (index, &b) in opts.betas.iter().enumerate() {
         let mut obs = SweepObserver {
             inner: &mut *observer,
             index,
             runs,
         };
-        sweep.points.push(gd_point(loss, &cx, b.abs(), &mut obs));
+        sweep.points.push(if cx.unstable_on_m {
+            located_point(loss, &cx, AmplitudeKind::UnstableOnM, b.abs())
+        } else {
+            gd_point(loss, &cx, b.abs(), &mut obs)
+        });
     }
-    if c1 < 0.0 {
+    if coef < 0.0 {
         for &b in &opts.betas {
             sweep.points.push(unstable_point(loss, &cx, -b.abs()));
         }
     }
-    finish(&mut sweep, opts);
+    finish(&mut sweep, opts, order);
     Ok(sweep)
 }
 
@@ -229,7 +144,12 @@ struct Ctx<'a> {
     theta_star: &'a [f64],
     v: DVector<f64>,
     lam: f64,
+    /// The deciding coefficient: c1 (order 3) or c2 (order 5).
     c1: f64,
+    /// 3 or 5: `p* = |β/coef|^{1/(order − 1)}`.
+    order: u32,
+    /// c1 > 0 on M where A6 fails: the cycle is expected unstable.
+    unstable_on_m: bool,
     tangent_dim: usize,
     opts: &'a AmplitudeOptions,
 }
@@ -240,7 +160,7 @@ impl Ctx<'_> {
             kind,
             beta,
             eta: (2.0 + beta) / self.lam,
-            predicted: (beta / self.c1).abs().sqrt(),
+            predicted: (beta / self.c1).abs().powf(1.0 / f64::from(self.order - 1)),
             measured: None,
             rel_error: None,
             gd_steps: 0,
@@ -362,13 +282,26 @@ fn gd_point<L: Loss>(
 }
 
 fn unstable_point<L: Loss>(loss: &L, cx: &Ctx<'_>, beta: f64) -> AmplitudePoint {
-    let mut pt = cx.new_point(AmplitudeKind::UnstableCycle, beta);
+    located_point(loss, cx, AmplitudeKind::UnstableCycle, beta)
+}
+
+/// An unstable cycle located by Newton from `θ* + p*·v` (no GD can reach it).
+fn located_point<L: Loss>(
+    loss: &L,
+    cx: &Ctx<'_>,
+    kind: AmplitudeKind,
+    beta: f64,
+) -> AmplitudePoint {
+    let mut pt = cx.new_point(kind, beta);
     let start = cx.along_v(pt.predicted);
     measure_cycle(loss, cx, &start, &mut pt, Stability::Unstable);
     pt
 }
 
-fn finish(sweep: &mut AmplitudeSweep, opts: &AmplitudeOptions) {
+/// Fitted order against the expected one: 1 for a cubic flip (`p² = β/c1 + O(β²)`), 1/2 for
+/// a quintic one (`p⁴ = β/c2 + O(|β|^{3/2})`); passes at `≥ expected·(1 − order_tol)`.
+fn finish(sweep: &mut AmplitudeSweep, opts: &AmplitudeOptions, flip_order: u32) {
+    let expected = if flip_order == 5 { 0.5 } else { 1.0 };
     let measured: Vec<(f64, f64)> = sweep
         .points
         .iter()
@@ -381,15 +314,15 @@ fn finish(sweep: &mut AmplitudeSweep, opts: &AmplitudeOptions) {
         .iter()
         .fold(Outcome::Pass, |acc, p| acc.and(p.outcome));
     let order = match sweep.order {
-        Some(f) if f.points >= 3 && f.order >= 1.0 - opts.order_tol => Outcome::Pass,
+        Some(f) if f.points >= 3 && f.order >= expected * (1.0 - opts.order_tol) => Outcome::Pass,
         Some(f) if f.points >= 3 => Outcome::Fail,
         _ => Outcome::Inconclusive,
     };
     sweep.outcome = points.and(order);
     sweep.note = match sweep.order {
         Some(f) => format!(
-            "amplitude relative error ~ |β|^{:.3} over {} cycles (expected order 1); per-β verdicts combined: {:?}",
-            f.order, f.points, points
+            "amplitude relative error ~ |β|^{:.3} over {} cycles (expected order {expected}, flip order {flip_order}{}); per-β verdicts combined: {:?}",
+            f.order, f.points, sweep.a6.as_ref().map_or(String::new(), |a| format!(", A6 {a}")), points
         ),
         None => format!("fewer than 2 measured cycles; per-β verdicts combined: {points:?}"),
     };

@@ -6,8 +6,9 @@
 //! | [`gd`] | GD in `f64` with stopping rules, trace, progress observer |
 //! | [`cycle`] | 2-cycles: Newton on `F∘F − id`, amplitude, Floquet multipliers, stability |
 //! | [`local`] | the flip data at a point of M; moving along M to a target sharpness |
-//! | [`amplitude`] | validation 1: 2-cycle amplitude `√(β/c1)` where `Π_T g = 0` (§3, §5) |
+//! | [`amplitude`] | validation 1: 2-cycle amplitude `√(β/c1)` (or `(β/c2)^{1/4}`) where `Π_T g = 0`, A6 (§3, §5, §7) |
 //! | [`drift`] | validation 2: tangent drift `−η p² Π_T g` (§4) |
+//! | [`exception`] | the exceptional set: GD from a point of M with λ > 2/η stays; a kick leaves (§5) |
 //! | [`threshold`] | validation 3: convergence at the threshold, both λ∞ predictions (§5) |
 //! | [`branch`] | validation 3: the oscillation tracks the branch `p² ≈ (β+δ)/c1` (§5) |
 //! | [`threshold_sweep`] | validation 3 over ε_rel → 0: fitted orders |
@@ -21,10 +22,12 @@
 //! quantities that could not be measured are `None`.
 
 pub mod amplitude;
+pub mod amplitude_types;
 pub mod bifurcation;
 pub mod branch;
 pub mod cycle;
 pub mod drift;
+pub mod exception;
 pub mod gd;
 pub mod lambert;
 pub mod local;

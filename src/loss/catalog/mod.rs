@@ -14,7 +14,7 @@ use crate::loss::{Loss, Scalar};
 use factorization::Factorization;
 use link::Link;
 use mlp::{Activation, Mlp};
-use one_dim::{DoubleWell, Quartic1d, Separable, Tilted};
+use one_dim::{DoubleWell, Parabolic, Quartic1d, Separable, Tilted};
 use params::{ParamReader, ParamSpec};
 use polynomial::Polynomial;
 use product::Product;
@@ -76,6 +76,18 @@ pub const ENTRIES: &[EntrySpec] = &[
         ],
         minimizers: "M = {x = 0, 1 + kappa*y > 0}, dimension 1; sharpness 1 + kappa*y along M",
         default_point: "(0, y)",
+    },
+    EntrySpec {
+        name: "parabolic",
+        formula: "L(x, y) = (1 + a*y^2) x^2/2 + q x^4/24 + b*y*x^4 + r x^6/720",
+        params: &[
+            ParamSpec { name: "a", default: "0.5", doc: "curvature of the sharpness along M, != 0 (A6 holds for a > 0, fails for a < 0)" },
+            ParamSpec { name: "q", default: "-1", doc: "quartic coefficient (c1 = -eta q/6; 0: degenerate flip)" },
+            ParamSpec { name: "b", default: "0", doc: "coupling y x^4 (a p^4 drift of the foot point)" },
+            ParamSpec { name: "r", default: "0", doc: "sextic coefficient (c2 = 6b^2/a - r/60 when q = 0)" },
+        ],
+        minimizers: "M = {x = 0, 1 + a*y^2 > 0}, dimension 1; sharpness 1 + a*y^2, stationary on M at the origin",
+        default_point: "(0, 0)",
     },
     EntrySpec {
         name: "product",
@@ -144,6 +156,8 @@ pub enum CatalogLoss {
     Separable(Separable),
     /// `tilted`.
     Tilted(Tilted),
+    /// `parabolic`.
+    Parabolic(Parabolic),
     /// `product`.
     Product(Product),
     /// `factorization`.
@@ -161,6 +175,7 @@ macro_rules! dispatch {
             CatalogLoss::DoubleWell($l) => $e,
             CatalogLoss::Separable($l) => $e,
             CatalogLoss::Tilted($l) => $e,
+            CatalogLoss::Parabolic($l) => $e,
             CatalogLoss::Product($l) => $e,
             CatalogLoss::Factorization($l) => $e,
             CatalogLoss::Polynomial($l) => $e,
@@ -230,6 +245,15 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
             let q = rd.real_where("q", |v| v < 0.0, "< 0")?;
             let y = rd.real_where("y", |v| 1.0 + kappa * v > 0.0, "such that 1 + kappa*y > 0")?;
             (CatalogLoss::Tilted(Tilted { kappa, q }), vec![0.0, y])
+        }
+        "parabolic" => {
+            let p = Parabolic {
+                a: rd.real_where("a", |v| v != 0.0, "!= 0")?,
+                q: rd.real("q")?,
+                b: rd.real("b")?,
+                r: rd.real("r")?,
+            };
+            (CatalogLoss::Parabolic(p), vec![0.0, 0.0])
         }
         "product" => {
             let p = Product {

@@ -106,3 +106,45 @@ impl Loss for Tilted {
         ]
     }
 }
+
+/// `L(x, y) = ½(1 + a y²)x² + q x⁴/24 + b y x⁴ + r x⁶/720` (a ≠ 0): M = {x = 0} near the
+/// origin, λ = 1 + a y² along M, so Π_T g = (0, 2ay) vanishes at the origin and
+/// `Hess_M λ = 2a` there (A6 holds for a > 0, fails for a < 0). At the origin v = e_x,
+/// c1 = −ηq/6; with q = 0 the flip is degenerate and `c2 = 6b²/a − r/60` at η* = 2
+/// (`theorems/degenerate_flip.md`: the foot point of the cycle shifts by y = −b p²/a).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parabolic {
+    /// a ≠ 0: curvature of the sharpness along M.
+    pub a: f64,
+    /// q: quartic coefficient (c1 = −ηq/6).
+    pub q: f64,
+    /// b: the coupling y x⁴ (a p⁴ drift of the foot point).
+    pub b: f64,
+    /// r: the sextic coefficient.
+    pub r: f64,
+}
+
+impl Loss for Parabolic {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn value<D: Scalar>(&self, t: &[D]) -> D {
+        let (x, y) = (t[0], t[1]);
+        let x2 = x * x;
+        (y * y * self.a + 1.0) * x2 * 0.5
+            + x2 * x2 * (self.q / 24.0)
+            + y * x2 * x2 * self.b
+            + x2 * x2 * x2 * (self.r / 720.0)
+    }
+    fn gradient<D: Scalar>(&self, t: &[D]) -> Vec<D> {
+        let (x, y) = (t[0], t[1]);
+        let x2 = x * x;
+        vec![
+            (y * y * self.a + 1.0) * x
+                + x2 * x * (self.q / 6.0)
+                + y * x2 * x * (4.0 * self.b)
+                + x2 * x2 * x * (self.r / 120.0),
+            y * x2 * self.a + x2 * x2 * self.b,
+        ]
+    }
+}
