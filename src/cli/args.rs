@@ -25,6 +25,8 @@ pub enum Command {
     Fit(FitArgs),
     /// Bifurcation diagram: the attractor of GD against η, with the predicted branch (SVG + JSON).
     Bifurcate(super::bifurcate::BifurcateArgs),
+    /// One GD run against the theory: loss, sharpness, amplitude, distance to M, phases (SVG + JSON).
+    Simulate(super::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Args)]

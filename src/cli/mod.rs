@@ -8,6 +8,7 @@ mod check;
 mod fit;
 mod list;
 mod plot;
+mod simulate;
 mod source;
 mod symbolic;
 mod table;
@@ -31,6 +32,7 @@ pub fn run() -> i32 {
         args::Command::Symbolic(a) => symbolic::run(&a),
         args::Command::Fit(a) => fit::run(&a),
         args::Command::Bifurcate(a) => bifurcate::run(&a),
+        args::Command::Simulate(a) => simulate::run(&a),
     };
     match result {
         Ok(code) => code,
