@@ -247,3 +247,40 @@ fn simulate_draws_the_four_panels_with_the_threshold_line_and_phases() {
             .unwrap();
     assert_eq!(json["phases"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn scan_product_shades_the_supercritical_part() {
+    let out = tmp("scan.svg");
+    let o = eosflip(&[
+        "scan",
+        "--loss",
+        "product",
+        "--points",
+        "30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = read_svg(&out);
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let t = texts(&doc);
+    for want in ["c1", "λ", "|Π_T g|", "supercritical (c1 > 0)"] {
+        assert!(t.iter().any(|s| s == want), "{want}: {t:?}");
+    }
+    assert!(count(&doc, "polyline", "stroke", DATA) >= 1);
+    // (xy − 1)²/2: c1 = 32/s³ > 0 everywhere, so the shading spans the curve in each panel.
+    assert!(count(&doc, "rect", "fill", "#2CA02C") >= 3);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(json["points"].as_array().unwrap().len(), 30);
+    // An isolated minimizer has no curve of M.
+    let o = eosflip(&[
+        "scan",
+        "--loss",
+        "double_well",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

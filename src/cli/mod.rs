@@ -8,6 +8,7 @@ mod check;
 mod fit;
 mod list;
 mod plot;
+mod scan;
 mod simulate;
 mod source;
 mod symbolic;
@@ -33,6 +34,7 @@ pub fn run() -> i32 {
         args::Command::Fit(a) => fit::run(&a),
         args::Command::Bifurcate(a) => bifurcate::run(&a),
         args::Command::Simulate(a) => simulate::run(&a),
+        args::Command::Scan(a) => scan::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,7 @@
 //! | [`slow_dynamics`] | start-aware λ∞: closed form (constant δ, Lambert W) and along M; `d` |
 //! | [`bifurcation`] | bifurcation diagrams: the attractor of GD against η (issue 10) |
 //! | [`trajectory`] | one GD run measured against §4–5: amplitude, branch, distance to M, phases |
+//! | [`scan`] | λ, c1, \|Π_T g\| along a curve of M (issue 10) |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
 //!
 //! Validation 4 (Floquet certificate of a stable 2-cycle) is [`cycle::floquet`], used by
@@ -29,6 +30,7 @@ pub mod drift;
 pub mod gd;
 pub mod lambert;
 pub mod local;
+pub mod scan;
 pub mod slow_dynamics;
 pub mod threshold;
 pub mod threshold_judge;
