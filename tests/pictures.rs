@@ -156,6 +156,26 @@ fn picture_commands_reject_bad_input_with_exit_2() {
             out,
         ],
         vec!["bifurcate", "--eta-from", "0.8", "--eta-to", "1.0"],
+        vec![
+            "simulate",
+            "--loss",
+            "double_well",
+            "--eta",
+            "-1",
+            "--out",
+            out,
+        ],
+        vec![
+            "simulate",
+            "--loss",
+            "double_well",
+            "--eta",
+            "1.02",
+            "--from",
+            "1,2",
+            "--out",
+            out,
+        ],
     ] {
         let o = eosflip(&args);
         assert_eq!(
@@ -165,4 +185,102 @@ fn picture_commands_reject_bad_input_with_exit_2() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+}
+
+#[test]
+fn simulate_draws_the_four_panels_with_the_threshold_line_and_phases() {
+    let out = tmp("sim.svg");
+    let o = eosflip(&[
+        "simulate",
+        "--loss",
+        "tilted",
+        "--point",
+        "0,50",
+        "--from",
+        "0.001,55",
+        "--eta",
+        "0.125",
+        "--steps",
+        "300",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("phase growth")
+            && stdout.contains("phase drift")
+            && stdout.contains("phase decay"),
+        "{stdout}"
+    );
+    let svg = read_svg(&out);
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let t = texts(&doc);
+    for want in [
+        "loss",
+        "sharpness",
+        "normal amplitude",
+        "distance to M",
+        "2/η",
+        "first-order λ∞ = 2/η − ηG/(4c1)",
+    ] {
+        assert!(t.iter().any(|s| s == want), "{want}: {t:?}");
+    }
+    // The 2/η line: a dashed (many short) horizontal run of THRESHOLD polylines.
+    let horizontal = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(THRESHOLD))
+        .filter(|n| {
+            let ys: Vec<&str> = n
+                .attribute("points")
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| p.split(',').nth(1))
+                .collect();
+            ys.len() == 2 && ys[0] == ys[1]
+        })
+        .count();
+    assert!(horizontal > 10, "{horizontal}");
+    assert!(count(&doc, "polyline", "stroke", DATA) >= 1);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(json["phases"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn scan_product_shades_the_supercritical_part() {
+    let out = tmp("scan.svg");
+    let o = eosflip(&[
+        "scan",
+        "--loss",
+        "product",
+        "--points",
+        "30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = read_svg(&out);
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let t = texts(&doc);
+    for want in ["c1", "λ", "|Π_T g|", "supercritical (c1 > 0)"] {
+        assert!(t.iter().any(|s| s == want), "{want}: {t:?}");
+    }
+    assert!(count(&doc, "polyline", "stroke", DATA) >= 1);
+    // (xy − 1)²/2: c1 = 32/s³ > 0 everywhere, so the shading spans the curve in each panel.
+    assert!(count(&doc, "rect", "fill", "#2CA02C") >= 3);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(json["points"].as_array().unwrap().len(), 30);
+    // An isolated minimizer has no curve of M.
+    let o = eosflip(&[
+        "scan",
+        "--loss",
+        "double_well",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -29,6 +29,10 @@ pub enum Command {
     Fit(FitArgs),
     /// Bifurcation diagram: the attractor of GD against η, with the predicted branch (SVG + JSON).
     Bifurcate(super::bifurcate::BifurcateArgs),
+    /// One GD run against the theory: loss, sharpness, amplitude, distance to M, phases (SVG + JSON).
+    Simulate(super::simulate::SimulateArgs),
+    /// λ, c1 and |Π_T g| along a curve of M, supercritical part shaded (SVG + JSON).
+    Scan(super::scan::ScanArgs),
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,8 @@ mod fit;
 mod list;
 mod out;
 mod plot;
+mod scan;
+mod simulate;
 mod source;
 mod symbolic;
 mod table;
@@ -46,6 +48,8 @@ pub fn run() -> i32 {
         args::Command::Symbolic(a) => symbolic::run(&a),
         args::Command::Fit(a) => fit::run(&a),
         args::Command::Bifurcate(a) => bifurcate::run(&a),
+        args::Command::Simulate(a) => simulate::run(&a),
+        args::Command::Scan(a) => scan::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -43,7 +43,6 @@ pub struct Loaded<'a, L> {
     /// The loss.
     pub loss: &'a L,
     /// The catalog entry, when it is one.
-    #[allow(dead_code)]
     pub catalog: Option<&'a CatalogLoss>,
     /// The analysis at θ* and its flip point.
     pub analysis: Analysis,

@@ -14,6 +14,8 @@
 //! | [`threshold_sweep`] | validation 3 over ε_rel → 0: fitted orders |
 //! | [`slow_dynamics`] | start-aware λ∞: closed form (constant δ, Lambert W) and along M; `d` |
 //! | [`bifurcation`] | bifurcation diagrams: the attractor of GD against η (issue 10) |
+//! | [`trajectory`] | one GD run measured against §4–5: amplitude, branch, distance to M, phases |
+//! | [`scan`] | λ, c1, \|Π_T g\| along a curve of M (issue 10) |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
 //!
 //! Validation 4 (Floquet certificate of a stable 2-cycle) is [`cycle::floquet`], used by
@@ -31,10 +33,12 @@ pub mod exception;
 pub mod gd;
 pub mod lambert;
 pub mod local;
+pub mod scan;
 pub mod slow_dynamics;
 pub mod threshold;
 pub mod threshold_judge;
 pub mod threshold_sweep;
+pub mod trajectory;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,300 @@
+//! `eosflip simulate`: one GD run against the theory (library: `simulate::trajectory`), drawn
+//! as four panels against the step with the phases shaded; the data go beside the SVG as JSON.
+
+use super::analyze::parse_numbers;
+use super::plot::{self, colors, Band, Figure, Panel, Series, Style};
+use super::source::{describe_loss, short_point, with_loss, Loaded, SourceArgs, WithLoss};
+use eosflip::simulate::trajectory::{trajectory, Phase, Trajectory};
+use eosflip::tolerance::Tolerances;
+use eosflip::{Error, Loss, Result};
+use plotters::prelude::SeriesLabelPosition;
+use std::path::PathBuf;
+
+/// Arguments of `simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The step size η.
+    #[arg(long, value_name = "X")]
+    pub eta: f64,
+    /// The start, comma-separated (default: θ* + 10⁻³·max(1, |θ*|)·v).
+    #[arg(long, value_name = "A,B,...", allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// GD steps.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub steps: usize,
+    /// Measure every this many steps (default: steps/400, at least 1).
+    #[arg(long, value_name = "K")]
+    pub stride: Option<usize>,
+    /// The SVG to write (the data go beside it, same stem, .json).
+    #[arg(long, value_name = "FILE.svg", default_value = "simulate.svg")]
+    pub out: PathBuf,
+}
+
+struct Run<'a>(&'a SimulateArgs);
+
+impl WithLoss for Run<'_> {
+    type Out = (Trajectory, String);
+    fn run<L: Loss + Sync>(self, l: Loaded<'_, L>) -> Result<Self::Out> {
+        let a = self.0;
+        let p = l.loss.dim();
+        if p > eosflip::flip::DENSE_AUTO_MAX {
+            return Err(Error::bad_input(
+                format!(
+                    "simulate measures with dense Hessians, limited to P ≤ {} (P = {p})",
+                    eosflip::flip::DENSE_AUTO_MAX
+                ),
+                "use a smaller network",
+            ));
+        }
+        let star = &l.flip.point;
+        let start = match &a.from {
+            Some(t) => parse_numbers(t, "--from")?,
+            None => {
+                let scale = star.iter().map(|x| x * x).sum::<f64>().sqrt().max(1.0);
+                star.iter()
+                    .zip(l.flip.v().iter())
+                    .map(|(t, w)| t + 1e-3 * scale * w)
+                    .collect()
+            }
+        };
+        let stride = a.stride.unwrap_or((a.steps / 400).max(1));
+        let t = trajectory(
+            l.loss,
+            star,
+            &start,
+            a.eta,
+            a.steps,
+            stride,
+            &Tolerances::default(),
+        )?;
+        let title = format!(
+            "GD at η = {}: {} from {}",
+            plot::short(a.eta),
+            describe_loss(&l.analysis.loss),
+            short_point(&start)
+        );
+        Ok((t, title))
+    }
+}
+
+pub fn run(args: &SimulateArgs) -> Result<i32> {
+    if !(args.eta.is_finite() && args.eta > 0.0) {
+        return Err(Error::bad_input(
+            format!("--eta {} must be a positive number", args.eta),
+            "e.g. --eta 0.5",
+        ));
+    }
+    if !(1..=10_000_000).contains(&args.steps) {
+        return Err(Error::bad_input(
+            format!("--steps {} is outside [1, 10^7]", args.steps),
+            "e.g. --steps 2000",
+        ));
+    }
+    if args.stride == Some(0) {
+        return Err(Error::bad_input("--stride 0", "give a stride ≥ 1"));
+    }
+    plot::check_svg_path(&args.out)?;
+    let (t, title) = with_loss(&args.source, Run(args))?;
+    plot::write(&args.out, &plot::render(&figure(&t, &title))?)?;
+    let data = plot::beside(&args.out, "json");
+    plot::write(
+        &data,
+        &serde_json::to_string_pretty(&t).expect("serializable"),
+    )?;
+    println!("wrote {} and {}", args.out.display(), data.display());
+    let last = t.samples.last();
+    println!(
+        "{} steps{}; final sharpness {}, 2/η = {:.6e}, first-order λ∞ {}, start-aware λ∞ {}",
+        t.steps,
+        if t.escaped { " (escaped)" } else { "" },
+        last.and_then(|s| s.sharpness)
+            .map_or("—".into(), |v| format!("{v:.6e}")),
+        2.0 / t.eta,
+        t.lambda_inf_pred.map_or("—".into(), |v| format!("{v:.6e}")),
+        t.lambda_inf_start_aware
+            .map_or("—".into(), |v| format!("{v:.6e}")),
+    );
+    for p in &t.phases {
+        println!("phase {:<6} steps {}–{}", phase_name(p.phase), p.from, p.to);
+    }
+    Ok(0)
+}
+
+fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Growth => "growth",
+        Phase::Drift => "drift",
+        Phase::Decay => "decay",
+    }
+}
+
+/// The figure of a trajectory.
+pub fn figure(t: &Trajectory, title: &str) -> Figure {
+    let bands: Vec<Band> = t
+        .phases
+        .iter()
+        .map(|p| Band {
+            x0: p.from as f64,
+            x1: p.to as f64,
+            label: match p.phase {
+                Phase::Growth => "growth onto the oscillation",
+                Phase::Drift => "drift along M (λ > 2/η)",
+                Phase::Decay => "decay below the threshold",
+            }
+            .into(),
+            color: match p.phase {
+                Phase::Growth => colors::BAND1,
+                Phase::Drift => colors::BAND2,
+                Phase::Decay => colors::BAND3,
+            },
+        })
+        .collect();
+    let xr = (0.0, t.steps.max(1) as f64);
+    let col = |f: &dyn Fn(&eosflip::simulate::trajectory::TrajectorySample) -> Option<f64>| {
+        t.samples
+            .iter()
+            .map(|s| f(s).map(|y| (s.step as f64, y)))
+            .collect::<Vec<_>>()
+    };
+    let line = |name: &str, color, style, points| Series {
+        name: name.into(),
+        color,
+        style,
+        points,
+    };
+    let flat = |y: f64| vec![Some((xr.0, y)), Some((xr.1, y))];
+    let panel = |title: &str, y: &str, series: Vec<Series>, legend| Panel {
+        title: title.into(),
+        x_label: "GD step k".into(),
+        y_label: y.into(),
+        series,
+        bands: bands.clone(),
+        x_range: Some(xr),
+        legend: Some(legend),
+        ..Panel::default()
+    };
+    let seen: Vec<f64> = t
+        .samples
+        .iter()
+        .flat_map(|s| [s.sharpness, s.foot_sharpness])
+        .flatten()
+        .chain([2.0 / t.eta])
+        .collect();
+    let lo = seen.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = seen.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = 0.1 * (hi - lo).max(1e-9);
+    let inside = |v: &f64| *v >= lo - 3.0 * pad && *v <= hi + 3.0 * pad;
+    let mut outside = Vec::new();
+    let mut sharp = vec![
+        line("2/η", colors::THRESHOLD, Style::Dashed, flat(2.0 / t.eta)),
+        line(
+            "λ_max(∇²L(θ_k))",
+            colors::DATA,
+            Style::Line,
+            col(&|s| s.sharpness),
+        ),
+        line(
+            "λ(π) at the foot on M",
+            colors::DATA2,
+            Style::Line,
+            col(&|s| s.foot_sharpness),
+        ),
+    ];
+    if let Some(v) = t.lambda_inf_pred.filter(|v| !inside(v)) {
+        outside.push(format!(
+            "first-order λ∞ = {} (outside the sharpness axis: far outside its regime)",
+            plot::short(v)
+        ));
+    }
+    if let Some(v) = t.lambda_inf_start_aware.filter(|v| !inside(v)) {
+        outside.push(format!(
+            "start-aware λ∞ = {} (outside the sharpness axis)",
+            plot::short(v)
+        ));
+    }
+    if let Some(v) = t.lambda_inf_pred.filter(inside) {
+        sharp.push(line(
+            "first-order λ∞ = 2/η − ηG/(4c1)",
+            colors::PRED,
+            Style::Dashed,
+            flat(v),
+        ));
+    }
+    if let Some(v) = t.lambda_inf_start_aware.filter(inside) {
+        sharp.push(line(
+            "start-aware λ∞ (Lambert W)",
+            colors::PRED2,
+            Style::Dashed,
+            flat(v),
+        ));
+    }
+    let panels = vec![
+        panel(
+            "loss",
+            "log₁₀ L(θ_k)",
+            vec![line(
+                "log₁₀ L",
+                colors::DATA2,
+                Style::Line,
+                col(&|s| (s.loss > 0.0).then(|| s.loss.log10())),
+            )],
+            SeriesLabelPosition::UpperRight,
+        ),
+        panel(
+            "sharpness",
+            "sharpness (1/units of η)",
+            sharp,
+            SeriesLabelPosition::UpperRight,
+        ),
+        panel(
+            "normal amplitude",
+            "p (units of θ)",
+            vec![
+                line(
+                    "|p| = |(θ_k − θ_k+1)·v|/2",
+                    colors::DATA,
+                    Style::Line,
+                    col(&|s| s.amplitude),
+                ),
+                line(
+                    "shifted branch √((β+δ)/c1) while λ(π) > 2/η",
+                    colors::PRED,
+                    Style::Dashed,
+                    col(&|s| {
+                        s.branch
+                            .filter(|_| s.foot_sharpness.is_some_and(|l| l > 2.0 / t.eta))
+                    }),
+                ),
+            ],
+            SeriesLabelPosition::UpperRight,
+        ),
+        panel(
+            "distance to M",
+            "log₁₀ |θ_k − π(θ_k)|",
+            vec![line(
+                "log₁₀ distance to M",
+                colors::DATA2,
+                Style::Line,
+                col(&|s| s.distance_to_m.filter(|d| *d > 0.0).map(f64::log10)),
+            )],
+            SeriesLabelPosition::UpperRight,
+        ),
+    ];
+    let mut notes = vec![
+        plot::CONVENTION.to_string(),
+        "β = ηλ(π) − 2 and δ = η²G/(4c1), G = |Π_T g|², at the foot π of the midpoint of θ_k, θ_k+1 on M; phases from the trajectory (MATH.md §4–5).".to_string(),
+    ];
+    notes.extend(outside);
+    if let Some(n) = &t.prediction_note {
+        notes.push(format!("Limiting-sharpness predictions not drawn: {n}."));
+    }
+    Figure {
+        title: title.into(),
+        notes,
+        panels,
+        width: 1000,
+        panel_height: 260,
+    }
+}
