@@ -9,7 +9,7 @@
 
 use crate::flip::{Backend, BackendChoice, FlipPoint};
 use crate::loss::Loss;
-use crate::simulate::local::move_along_m;
+use crate::simulate::local::{move_along_m, Local};
 use crate::tolerance::Tolerances;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -76,7 +76,7 @@ pub fn path_along_m<L: Loss>(
         let mut point = start.to_vec();
         let mut out = Vec::new();
         for t in ts {
-            match move_along_m(loss, &point, t, 1e-9, 0.2, tol) {
+            match move_along_m(&Local::dense(loss, tol), &point, t, 1e-9, 0.2) {
                 Ok(m) if m.converged => {
                     point = m.point.clone();
                     out.push((t, m.point));

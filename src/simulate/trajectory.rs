@@ -20,7 +20,7 @@ use crate::loss::Loss;
 use crate::manifold::refine::refine;
 use crate::normal_form::lambda_inf_pred;
 use crate::simulate::gd::sharpness_at;
-use crate::simulate::local::{move_along_m, LocalFlip};
+use crate::simulate::local::{move_along_m, Local, LocalFlip};
 use crate::simulate::slow_dynamics::start_aware_mu_inf;
 use crate::tolerance::Tolerances;
 use serde::{Deserialize, Serialize};
@@ -210,7 +210,7 @@ fn predictions<L: Loss>(
     first: Option<&TrajectorySample>,
     tol: &Tolerances,
 ) -> Predictions {
-    let moved = move_along_m(loss, theta_star, 2.0 / eta, 1e-10, 0.2, tol)
+    let moved = move_along_m(&Local::dense(loss, tol), theta_star, 2.0 / eta, 1e-10, 0.2)
         .ok()
         .filter(|m| m.converged);
     let Some(m) = moved else {
