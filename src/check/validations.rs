@@ -217,6 +217,21 @@ fn convergence<L: Loss>(
     };
     let at_threshold = threshold_convergence_at(loss, point.clone(), &at_opts, obs)?;
     let from_above = threshold_convergence_at(loss, point.clone(), &o.convergence, obs)?;
+    if let Some((i, p)) = o
+        .sweep_points
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.len() != loss.dim())
+    {
+        return Err(crate::error::Error::bad_input(
+            format!(
+                "[options] sweep_points[{i}] has {} coordinates, the loss has {} parameters",
+                p.len(),
+                loss.dim()
+            ),
+            format!("give {} numbers per sweep point", loss.dim()),
+        ));
+    }
     let sweep = if o.sweep_points.is_empty() {
         None
     } else {

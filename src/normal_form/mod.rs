@@ -9,4 +9,7 @@ pub mod matrix_free;
 pub mod predictions;
 
 pub use coefficients::{c1_gd, c1_map, FlipCoefficients};
-pub use predictions::{amplitude_pred, lambda_inf_pred};
+pub use predictions::{
+    amplitude_pred, amplitude_regime, eps_rel, lambda_inf_pred, lambda_inf_regime, BETA_LOCAL,
+    EPS_REL_FIRST_ORDER,
+};
