@@ -6,7 +6,9 @@ use crate::error::{Error, Result};
 use crate::flip::{BackendChoice, FlipPoint, GaussNewtonStructure, DENSE_MAX};
 use crate::loss::Loss;
 use crate::manifold::refine::{refine, Refined};
-use crate::normal_form::{amplitude_pred, lambda_inf_pred};
+use crate::normal_form::{
+    amplitude_pred, amplitude_regime, eps_rel, lambda_inf_pred, lambda_inf_regime,
+};
 use crate::report::{Analysis, LossInfo, CONVENTION, SCHEMA_VERSION};
 use crate::tolerance::Tolerances;
 
@@ -105,6 +107,18 @@ pub fn report(
     let c1 = c.map(|c| c.c1_gd);
     let drift_norm = c.map(|c| c.drift.norm());
     let scale = c.map(|c| crate::flip::decide::c1_scale(c, fp.eta_star()));
+    let (lambda_inf_pred, eps) = match (fp.supercritical, c1, drift_norm) {
+        (Some(true), Some(c1), Some(dn)) => (
+            lambda_inf_pred(fp.eta_star(), dn, c1),
+            eps_rel(fp.eta_star(), dn, c1),
+        ),
+        _ => (None, None),
+    };
+    let beta = eta.map(|e| e * s.sharpness - 2.0);
+    let amp = match (beta, fp.supercritical, c1) {
+        (Some(b), Some(_), Some(c1)) => amplitude_pred(b, c1),
+        _ => None,
+    };
     Analysis {
         schema_version: SCHEMA_VERSION,
         loss: info,
@@ -151,16 +165,16 @@ pub fn report(
         flip_order: fp.flip_order(),
         drift: c.map(|c| c.drift.as_slice().to_vec()),
         drift_norm,
-        lambda_inf_pred: match (fp.supercritical, c1, drift_norm) {
-            (Some(true), Some(c1), Some(dn)) => lambda_inf_pred(fp.eta_star(), dn, c1),
-            _ => None,
-        },
+        lambda_inf_pred,
+        eps_rel: lambda_inf_pred.and(eps),
+        regime: lambda_inf_pred
+            .and(eps)
+            .map(|e| lambda_inf_regime(e).to_string()),
         eta,
         beta: eta.map(|e| e * s.sharpness - 2.0),
-        amplitude_pred: match (eta, fp.supercritical, c1) {
-            (Some(e), Some(_), Some(c1)) => amplitude_pred(e * s.sharpness - 2.0, c1),
-            _ => None,
-        },
+        amplitude_pred: amp,
+        amplitude_beta: amp.and(beta),
+        amplitude_regime: amp.and(beta).map(|b| amplitude_regime(b).to_string()),
         undefined_reason: fp.undefined_reason.clone(),
         solver: fp.solver.clone(),
         tolerances: *tol,

@@ -99,12 +99,23 @@ pub struct Analysis {
     pub drift_norm: Option<f64>,
     /// 2/η* − η*·|Π_T g|²/(4 c1), null unless c1 > 0.
     pub lambda_inf_pred: Option<f64>,
+    /// ε_rel = η*²·|Π_T g|²/(8 c1): the order of the relative error of `lambda_inf_pred`
+    /// (MATH.md §5; null with it).
+    pub eps_rel: Option<f64>,
+    /// Validity of `lambda_inf_pred`: `first_order` (ε_rel ≤ 0.02) or `outside_first_order`
+    /// (a mismatch with a simulation is then expected, not a bug); null with it.
+    pub regime: Option<String>,
     /// The step given with `--eta`.
     pub eta: Option<f64>,
     /// β = η·λ − 2 for the given step.
     pub beta: Option<f64>,
     /// Predicted 2-cycle amplitude √(β/c1) along v (null where β/c1 ≤ 0).
     pub amplitude_pred: Option<f64>,
+    /// The β = ηλ − 2 that `amplitude_pred` assumes (null with it).
+    pub amplitude_beta: Option<f64>,
+    /// Validity of `amplitude_pred`: `local` (|β| ≤ 0.5) or `outside_local` (the normal form
+    /// is a statement for β → 0); null with it.
+    pub amplitude_regime: Option<String>,
     /// Why c1 (and what depends on it) is null, when it is.
     pub undefined_reason: Option<String>,
     /// Work done and the state of the iterative solvers.

@@ -31,23 +31,23 @@ impl Tolerance {
 pub struct Tolerances {
     /// Numerical rank of H: eigenvalue `λ_i` is *normal* when `λ_i > threshold(λ_max)`,
     /// *tangent* when `|λ_i| <= threshold(λ_max)`, and *negative* (not a minimizer) below
-    /// `-threshold(λ_max)`. Default: abs 1e-12, rel 1e-8.
+    /// `-threshold(λ_max)`. Default: abs 0, rel 1e-8 (no absolute floor: the decisions are invariant under L ↦ κL).
     pub rank: Tolerance,
-    /// The top eigenvalue is simple when `λ_1 - λ_2 > threshold(λ_1)`. Default: abs 1e-12, rel 1e-8.
+    /// The top eigenvalue is simple when `λ_1 - λ_2 > threshold(λ_1)`. Default: abs 0, rel 1e-8 (no absolute floor: the decisions are invariant under L ↦ κL).
     pub simple: Tolerance,
-    /// A point is critical when `|∇L| <= threshold(λ_max · max(1, |θ|))`. Default: abs 1e-10, rel 1e-9.
+    /// A point is critical when `|∇L| <= threshold(λ_max · max(1, |θ|))`. Default: abs 0, rel 1e-9.
     pub critical: Tolerance,
-    /// Refinement stops when `|∇L| <= threshold(λ_max · max(1, |θ|))`. Default: abs 1e-14, rel 1e-13.
+    /// Refinement stops when `|∇L| <= threshold(λ_max · max(1, |θ|))`. Default: abs 0, rel 1e-13.
     pub refine: Tolerance,
 }
 
 impl Default for Tolerances {
     fn default() -> Self {
         Tolerances {
-            rank: Tolerance::new(1e-12, 1e-8),
-            simple: Tolerance::new(1e-12, 1e-8),
-            critical: Tolerance::new(1e-10, 1e-9),
-            refine: Tolerance::new(1e-14, 1e-13),
+            rank: Tolerance::new(0.0, 1e-8),
+            simple: Tolerance::new(0.0, 1e-8),
+            critical: Tolerance::new(0.0, 1e-9),
+            refine: Tolerance::new(0.0, 1e-13),
         }
     }
 }

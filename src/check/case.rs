@@ -218,6 +218,7 @@ impl CaseFile {
                 format!("validations are: {}", VALIDATIONS.join(", ")),
             ));
         }
+        super::preflight::validate(&case, origin)?;
         Ok(case)
     }
 

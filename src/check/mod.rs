@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod expect;
+pub mod preflight;
 pub mod run;
 pub mod validations;
 

@@ -239,6 +239,21 @@ fn convergence<L: Loss>(
     o: &ValidationOptions,
     obs: &mut dyn Observer,
 ) -> Run {
+    if let Some((i, p)) = o
+        .sweep_points
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.len() != loss.dim())
+    {
+        return Err(crate::error::Error::bad_input(
+            format!(
+                "[options] sweep_points[{i}] has {} coordinates, the loss has {} parameters",
+                p.len(),
+                loss.dim()
+            ),
+            format!("give {} numbers per sweep point", loss.dim()),
+        ));
+    }
     let local = Local::at(loss, structure, &point.point, &o.convergence.tolerances);
     let at_opts = ThresholdOptions {
         beta0_over_eps: 0.0,

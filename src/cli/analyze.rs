@@ -131,6 +131,24 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32> {
         .as_deref()
         .map(|p| parse_numbers(p, "--point"))
         .transpose()?;
+    if args.vars.is_some() && args.expr.is_none() {
+        return Err(Error::bad_input(
+            "--vars names the variables of a text loss and needs --expr",
+            "drop --vars, or give the loss as text with --expr",
+        ));
+    }
+    if let Some(vars) = &args.vars {
+        if let Some(v) = vars
+            .split(',')
+            .map(str::trim)
+            .find(|v| params.contains_key(*v))
+        {
+            return Err(Error::bad_input(
+                format!("'{v}' is given both in --vars (a variable) and in --param (a constant)"),
+                format!("drop '{v}' from --vars to keep it a constant, or drop --param {v}=…"),
+            ));
+        }
+    }
     if args.expr.is_some() {
         return super::symbolic::run_analyze_expr(args, &params, point.as_deref(), &opts);
     }

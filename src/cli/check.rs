@@ -105,6 +105,9 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
             }
         }
     }
+    for (case, dir) in &cases {
+        eosflip::check::preflight::preflight(case, dir.as_deref())?;
+    }
     #[cfg(feature = "symbolic")]
     if cases.iter().any(|(c, _)| c.loss.expr.is_some()) {
         super::symbolic::notice();

@@ -168,6 +168,12 @@ pub fn run(args: &SymbolicArgs) -> Result<i32> {
     let params = super::analyze::parse_params(&args.params)?;
     let at = args.at.as_deref().map(parse_at).transpose()?;
     let vars = split_vars(&args.vars);
+    if let Some(v) = vars.iter().flatten().find(|v| params.contains_key(*v)) {
+        return Err(Error::bad_input(
+            format!("'{v}' is given both in --vars (a variable) and in --param (a constant)"),
+            format!("drop '{v}' from --vars to keep it a constant, or drop --param {v}=…"),
+        ));
+    }
     notice();
     let cf = eosflip::symbolic::closed_forms(&args.expr, vars.as_deref(), &params, at.as_ref())?;
     let point = match &at {

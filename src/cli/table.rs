@@ -118,7 +118,13 @@ pub fn detail(a: &Analysis) -> String {
         ("supercritical", yes_no(a.supercritical).to_string()),
         ("drift", vec(a.drift.as_deref())),
         ("drift_norm", num(a.drift_norm)),
-        ("lambda_inf_pred", num(a.lambda_inf_pred)),
+        (
+            "lambda_inf_pred",
+            match a.eps_rel {
+                Some(e) => format!("{}   eps_rel {}", num(a.lambda_inf_pred), num(Some(e))),
+                None => num(a.lambda_inf_pred),
+            },
+        ),
     ];
     for (k, v) in rows {
         let _ = writeln!(s, "{k:<16} {v}");
@@ -141,6 +147,9 @@ pub fn detail(a: &Analysis) -> String {
             num(a.beta),
             num(a.amplitude_pred)
         );
+    }
+    for w in prediction_warnings(a) {
+        let _ = writeln!(s, "warning          {w}");
     }
     if let Some(r) = &a.undefined_reason {
         let _ = writeln!(s, "note             {r}");
@@ -198,4 +207,24 @@ pub fn summary(rows: &[(String, Result<Analysis, String>)]) -> String {
     }
     let _ = writeln!(s, "convention: c1 > 0: supercritical — stable 2-cycle for η slightly above η* = 2/λ, p² ≈ β/c1.");
     s
+}
+
+/// One line per prediction used outside the regime its theorem states (MATH.md §5).
+pub fn prediction_warnings(a: &Analysis) -> Vec<String> {
+    let mut out = Vec::new();
+    if a.regime.as_deref() == Some("outside_first_order") {
+        out.push(format!(
+            "lambda_inf_pred is outside its first-order regime (eps_rel {} > {}): its error is O(eps_rel), expect a mismatch",
+            num(a.eps_rel),
+            eosflip::normal_form::EPS_REL_FIRST_ORDER
+        ));
+    }
+    if a.amplitude_regime.as_deref() == Some("outside_local") {
+        out.push(format!(
+            "amplitude_pred assumes beta {} outside the local regime |beta| <= {}: p² ≈ beta/c1 holds for beta → 0",
+            num(a.amplitude_beta),
+            eosflip::normal_form::BETA_LOCAL
+        ));
+    }
+    out
 }

@@ -12,4 +12,7 @@ pub mod predictions;
 pub mod sharpness_on_m;
 
 pub use coefficients::{c1_gd, c1_map, FlipCoefficients};
-pub use predictions::{amplitude_pred, lambda_inf_pred};
+pub use predictions::{
+    amplitude_pred, amplitude_regime, eps_rel, lambda_inf_pred, lambda_inf_regime, BETA_LOCAL,
+    EPS_REL_FIRST_ORDER,
+};

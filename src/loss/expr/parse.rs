@@ -126,6 +126,11 @@ struct Parser<'a> {
 /// Deepest nesting accepted (guards the recursion against pathological input).
 const MAX_DEPTH: usize = 500;
 
+/// Most tokens accepted in one expression: a flat sum of n terms is a tree of depth n that
+/// later passes (printing, the graph, symbolica) walk recursively, so the size is bounded
+/// before anything is built (about 2000 terms).
+pub const MAX_TOKENS: usize = 4000;
+
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
         &self.toks[self.at].0
@@ -231,6 +236,16 @@ impl Parser<'_> {
 pub fn parse(src: &str) -> Result<Ast> {
     let chars: Vec<char> = src.chars().collect();
     let lexer = lex(&chars, src)?;
+    if lexer.toks.len() > MAX_TOKENS + 1 {
+        return Err(Error::bad_input(
+            format!(
+                "the expression has {} tokens, more than the budget of {MAX_TOKENS} \
+                 (expression size limit: deeper trees would overflow the stack)",
+                lexer.toks.len() - 1
+            ),
+            "shorten the expression (factor common terms), or use a catalog loss or a model file",
+        ));
+    }
     let mut p = Parser {
         toks: lexer.toks,
         at: 0,

@@ -1,0 +1,16 @@
+//! The expression parser (ours, no symbolica): parse, print, and evaluate the text of a loss.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(ast) = eosflip::loss::expr::parse::parse(text) {
+            let _ = eosflip::loss::expr::parse::print(
+                &ast,
+                eosflip::loss::expr::parse::Flavor::Symbolica,
+                &|_| None,
+            );
+        }
+        let _ = eosflip::loss::expr::eval_text(text, &[("x", 0.5), ("y", -2.0)]);
+    }
+});
