@@ -114,13 +114,11 @@ impl<'a, L: Loss> Local<'a, L> {
     pub fn refine(&self, theta: &[f64]) -> Result<Vec<f64>> {
         match self.structure {
             None => Ok(refine(self.loss, theta, &self.tol, 200)?.point),
-            Some(s) => s
-                .project_to_manifold(theta)
-                .ok_or_else(|| Error::RefineFailed {
-                    iterations: 0,
-                    grad_norm: f64::NAN,
-                    tolerance: 0.0,
-                }),
+            Some(s) => s.project_to_manifold(theta).ok_or(Error::RefineFailed {
+                iterations: 0,
+                grad_norm: crate::derivatives::gradient(self.loss, theta).norm(),
+                tolerance: 0.0,
+            }),
         }
     }
 }
