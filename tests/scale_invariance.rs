@@ -8,11 +8,14 @@ use common::{analyze_at, build, rel};
 use eosflip::loss::transform::Reparam;
 use proptest::prelude::*;
 
-fn cases() -> Vec<(
+/// (catalog entry, parameters, point or the default point).
+type Case = (
     &'static str,
     Vec<(&'static str, &'static str)>,
     Option<Vec<f64>>,
-)> {
+);
+
+fn cases() -> Vec<Case> {
     vec![
         ("quartic1d", vec![], None),
         ("double_well", vec![], None),
