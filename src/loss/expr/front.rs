@@ -305,7 +305,7 @@ pub fn prepare(
     params: &BTreeMap<String, String>,
     allow_abstract: bool,
 ) -> Result<Prepared> {
-    let raw = parse(src)?;
+    let raw = super::parse::parse_input(src)?;
     let mut names = Vec::new();
     let mut calls = Vec::new();
     collect(&raw, &mut names, &mut calls);
