@@ -2,7 +2,8 @@
 //! to the `eosflip` binary — `args` (argv; `{file}` is replaced by the path of a file holding
 //! `file`, written with extension `file_ext`), the expected `exit` code, a fragment `stderr` of
 //! the expected message, `symbolic = true` when the input needs the symbolic front end, and for
-//! valid extreme inputs (exit 0 or 1) a time budget `max_seconds`.
+//! valid extreme inputs (exit 0 or 1) a time budget `max_seconds`; optionally `env` (variables
+//! for the process) and `stdout_json = true` (stdout must be one JSON value).
 //!
 //! Every input runs SEQUENTIALLY (at most one symbolica process at a time) and must: exit with
 //! its code; on exit 2 print nothing on stdout and a message that contains the fragment and says
@@ -28,6 +29,12 @@ struct Input {
     symbolic: bool,
     #[serde(default)]
     max_seconds: Option<u64>,
+    /// Environment variables for the process (e.g. `RUST_LOG = "warn"`).
+    #[serde(default)]
+    env: std::collections::BTreeMap<String, String>,
+    /// stdout must be exactly one JSON value (clean for `--json`).
+    #[serde(default)]
+    stdout_json: bool,
 }
 
 fn inputs() -> Vec<(String, Input)> {
@@ -82,6 +89,7 @@ fn every_bad_input_is_refused_clearly() {
         let start = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_eosflip"))
             .args(&args)
+            .envs(&input.env)
             .current_dir(&dir)
             .output()
             .expect("eosflip runs");
@@ -117,6 +125,9 @@ fn every_bad_input_is_refused_clearly() {
             {
                 why.push("no hint on how to fix it".into());
             }
+        }
+        if input.stdout_json && serde_json::from_str::<serde_json::Value>(&so).is_err() {
+            why.push("stdout is not one JSON value".into());
         }
         if let Some(budget) = input.max_seconds {
             if secs > budget as f64 {

@@ -133,3 +133,25 @@ fn non_finite_points_name_the_term() {
     let w = what(l.check_finite(&[2.0, 2.0]).unwrap_err());
     assert!(w.contains("the term 1/(x - y) is inf"), "{w}");
 }
+
+/// `e` is not silently a variable and `0^0` is not silently a convention (issue 11).
+#[test]
+fn ambiguous_e_and_zero_powers_are_refused() {
+    use eosflip::loss::expr::prepare;
+    use std::collections::BTreeMap;
+    let none = BTreeMap::new();
+    let err = prepare("e^x + x^2", None, &none, false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("'e' is ambiguous") && err.contains("exp("),
+        "{err}"
+    );
+    for src in ["0^0 + x^2", "x^2 + 0^(-1)", "x^2*0^-2"] {
+        let err = prepare(src, None, &none, false).unwrap_err().to_string();
+        assert!(err.contains("undefined"), "{src}: {err}");
+    }
+    assert!(prepare("exp(x) + 0^2*x", None, &none, false).is_ok());
+    let with_e: BTreeMap<String, String> = [("e".to_string(), "2".to_string())].into();
+    assert!(prepare("e*x^2", None, &with_e, false).is_ok());
+}

@@ -8,7 +8,7 @@ use common::{analyze_at, build, rel};
 use eosflip::loss::transform::Reparam;
 use proptest::prelude::*;
 
-/// A catalog entry, its parameters and an optional point.
+/// (catalog entry, parameters, point or the default point).
 type Case = (
     &'static str,
     Vec<(&'static str, &'static str)>,

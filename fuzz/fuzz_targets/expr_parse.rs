@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(ast) = eosflip::loss::expr::parse::parse(text) {
+        if let Ok(ast) = eosflip::loss::expr::parse::parse_input(text) {
             let _ = eosflip::loss::expr::parse::print(
                 &ast,
                 eosflip::loss::expr::parse::Flavor::Symbolica,

@@ -140,6 +140,38 @@ fn has_call(ast: &Ast) -> bool {
     }
 }
 
+/// Rejects `0^c` with a constant exponent `c ≤ 0` (`0^0` is undefined here: a convention
+/// would silently change the gradient; `0^-1` divides by zero).
+fn check_zero_powers(src: &str, ast: &Ast) -> Result<()> {
+    match ast {
+        Ast::Num(_) | Ast::Var(..) => Ok(()),
+        Ast::Neg(a) => check_zero_powers(src, a),
+        Ast::Bin(op, a, b) => {
+            if *op == '^' {
+                if let (Ast::Num(x), Some(y)) = (a.as_ref(), const_value(b)) {
+                    if x.to_f64() == 0.0 && y <= 0.0 {
+                        return Err(Error::bad_input(
+                            format!("'0^{y}' in '{src}' is undefined (0^0, or a division by zero)"),
+                            "remove the term, or write its intended value (e.g. 1 for 0^0)",
+                        ));
+                    }
+                }
+            }
+            check_zero_powers(src, a)?;
+            check_zero_powers(src, b)
+        }
+        Ast::Call(_, args, _) => args.iter().try_for_each(|a| check_zero_powers(src, a)),
+    }
+}
+
+fn const_value(ast: &Ast) -> Option<f64> {
+    match ast {
+        Ast::Num(r) => Some(r.to_f64()),
+        Ast::Neg(a) => const_value(a).map(|v| -v),
+        _ => None,
+    }
+}
+
 /// Collects variable names (first appearance) and called function names with positions.
 fn collect(ast: &Ast, vars: &mut Vec<(String, usize)>, calls: &mut Vec<(String, usize, usize)>) {
     match ast {
@@ -273,11 +305,24 @@ pub fn prepare(
     params: &BTreeMap<String, String>,
     allow_abstract: bool,
 ) -> Result<Prepared> {
-    let raw = parse(src)?;
+    let raw = super::parse::parse_input(src)?;
     let mut names = Vec::new();
     let mut calls = Vec::new();
     collect(&raw, &mut names, &mut calls);
     let abstract_functions = check_calls(src, &calls, allow_abstract)?;
+    if let Some((_, pos)) = names
+        .iter()
+        .find(|(n, _)| n == "e" && !params.contains_key("e"))
+    {
+        return Err(Error::bad_input(
+            format!(
+                "the name 'e' is ambiguous: Euler's number or a variable{}",
+                at(src, *pos)
+            ),
+            "write exp(x) for Euler's number to a power (e itself: exp(1)), or name the variable otherwise",
+        ));
+    }
+    check_zero_powers(src, &raw)?;
     if let Some(unused) = params.keys().find(|k| !names.iter().any(|(n, _)| n == *k)) {
         return Err(Error::bad_input(
             format!("--param {unused} does not occur in the expression '{src}'"),

@@ -232,8 +232,9 @@ impl Parser<'_> {
     }
 }
 
-/// Parses `src` into a syntax tree; errors show the expression with a caret at the position.
-pub fn parse(src: &str) -> Result<Ast> {
+/// [`parse`] for text a user wrote, within the size budget [`MAX_TOKENS`] (symbolica's own
+/// output, parsed back internally, may be longer).
+pub fn parse_input(src: &str) -> Result<Ast> {
     let chars: Vec<char> = src.chars().collect();
     let lexer = lex(&chars, src)?;
     if lexer.toks.len() > MAX_TOKENS + 1 {
@@ -246,6 +247,13 @@ pub fn parse(src: &str) -> Result<Ast> {
             "shorten the expression (factor common terms), or use a catalog loss or a model file",
         ));
     }
+    parse(src)
+}
+
+/// Parses `src` into a syntax tree; errors show the expression with a caret at the position.
+pub fn parse(src: &str) -> Result<Ast> {
+    let chars: Vec<char> = src.chars().collect();
+    let lexer = lex(&chars, src)?;
     let mut p = Parser {
         toks: lexer.toks,
         at: 0,
