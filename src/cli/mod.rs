@@ -8,6 +8,7 @@ mod check;
 mod fit;
 mod list;
 mod plot;
+mod report;
 mod scan;
 mod simulate;
 mod source;
