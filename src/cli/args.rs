@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// No progress display on stderr.
     #[arg(long)]
     pub quiet: bool,
+    /// Also write DIR/index.html: one self-contained page (inline SVG) with the verdicts,
+    /// each case's description, theorem, validation numbers and plots.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -130,6 +130,11 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         eprint!("\r\x1b[2K");
     }
     let all_met = reports.iter().all(|r| r.met);
+    if let Some(dir) = &args.report {
+        let files: Vec<&CaseFile> = cases.iter().map(|(c, _)| c).collect();
+        let path = super::report::write(dir, &files, &reports)?;
+        eprintln!("wrote {}", path.display());
+    }
     if args.json {
         let out = serde_json::json!({ "schema_version": CHECK_SCHEMA_VERSION, "all_met": all_met, "cases": reports });
         outln!(

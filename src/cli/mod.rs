@@ -19,6 +19,7 @@ mod fit;
 mod list;
 mod out;
 mod plot;
+mod report;
 mod scan;
 mod simulate;
 mod source;
