@@ -58,7 +58,11 @@ fn check(expr: &str, point: &[&str], dir: &[&str]) {
     // Rounding of a Taylor coefficient is relative to the size of the whole line jet (its terms
     // cancel): the scale is the largest |h^(k)(0)|, at least 1.
     let scale = exact.iter().fold(1.0f64, |m, x| m.max(x.abs()));
-    assert!(close(v0, exact[0], scale), "{expr}: value {v0} vs {}", exact[0]);
+    assert!(
+        close(v0, exact[0], scale),
+        "{expr}: value {v0} vs {}",
+        exact[0]
+    );
     let (from_value, from_grad) = dual_line(&loss, &p, &w);
     for k in 0..3 {
         assert!(
