@@ -23,6 +23,7 @@ fn cell(o: Outcome) -> (&'static str, &'static str) {
         Outcome::Holds => ("holds", "ok"),
         Outcome::Fails => ("FAILS", "bad"),
         Outcome::Inconclusive => ("incon.", "mid"),
+        Outcome::NotApplicable => ("n/a", "mid"),
     }
 }
 
@@ -171,6 +172,7 @@ fn small(title: String, panels: Vec<Panel>) -> Figure {
 
 fn figure(d: &ValidationDetail, case: &str) -> Option<Figure> {
     match d {
+        ValidationDetail::Exception(_) => None,
         ValidationDetail::Amplitude(s) => {
             let pts = |f: &dyn Fn(&eosflip::simulate::amplitude::AmplitudePoint) -> Option<f64>| {
                 s.points
