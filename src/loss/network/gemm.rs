@@ -256,29 +256,24 @@ fn split<P: Parts>(v: View<'_, P>) -> (Vec<Vec<f64>>, Vec<bool>) {
     (parts, nonzero)
 }
 
+/// The f64 values of a 1-part view (`P::N == 1`).
+fn single_parts<P: Parts>(v: &View<'_, P>) -> Vec<f64> {
+    v.data
+        .iter()
+        .map(|x| {
+            let mut o = [0.0];
+            x.write_parts(&mut o);
+            o[0]
+        })
+        .collect()
+}
+
 fn gemm_parts<P: Parts>(a: View<'_, P>, b: View<'_, P>) -> Vec<P> {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     if P::N == 1 {
         let mut c = vec![0.0; m * n];
         // A 1-part type is f64 itself: multiply in place, no split.
-        let a64: Vec<f64> = a
-            .data
-            .iter()
-            .map(|x| {
-                let mut o = [0.0];
-                x.write_parts(&mut o);
-                o[0]
-            })
-            .collect();
-        let b64: Vec<f64> = b
-            .data
-            .iter()
-            .map(|x| {
-                let mut o = [0.0];
-                x.write_parts(&mut o);
-                o[0]
-            })
-            .collect();
+        let (a64, b64) = (single_parts(&a), single_parts(&b));
         dgemm(m, k, n, 1.0, &a64, a.rs, a.cs, &b64, b.rs, b.cs, &mut c);
         return c.into_iter().map(|x| P::from_parts(&[x])).collect();
     }
