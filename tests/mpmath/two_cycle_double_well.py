@@ -11,7 +11,7 @@ F = lambda x: (1 + e) * x - e * x**3
 q = sp.cancel((F(F(a)) - a) / (F(a) - a))
 print("quotient factored:", sp.factor(q))
 mp.mp.dps = 50
-for eta in ["1.01", "1.05", "1.1", "1.2", "1.23", "1.25", "1.3", "1.5"]:
+for eta in ["1.01", "1.05", "1.1", "1.2", "1.23", "1.25", "1.27", "1.3", "1.5"]:
     et = mp.mpf(eta)
     poly = sp.Poly(sp.expand(q.subs(e, sp.Rational(eta))), a)
     roots = mp.polyroots([mp.mpf(sp.Rational(c).p) / sp.Rational(c).q for c in poly.all_coeffs()],
@@ -31,3 +31,15 @@ for eta in ["1.01", "1.05", "1.1", "1.2", "1.23", "1.25", "1.3", "1.5"]:
         print("  closed near-1 cycle:", mp.nstr(d, 16), mp.nstr(s, 16), "mult", mp.nstr(9 - 2 * (1 + et) ** 2, 16))
     print("  closed symmetric cycle: +-", mp.nstr(mp.sqrt(1 + 2 / et), 16), "mult", mp.nstr((2 * et + 5) ** 2, 16))
 print("period-4 onset eta = sqrt(5) - 1 =", mp.nstr(mp.sqrt(5) - 1, 20))
+
+# Attractor of GD (Python floats) from x0 = 1.1: the period p in (1, 2, 4, 8, 16) with
+# |x_{k+p} - x_k| < 1e-10 after 100000 steps, or None.
+for eta in [1.01, 1.05, 1.1, 1.2, 1.23, 1.25, 1.27, 1.3, 1.5]:
+    F = lambda x: (1 + eta) * x - eta * x**3
+    x = 1.1
+    for _ in range(100000):
+        x = F(x)
+    orb = [x]
+    for _ in range(16):
+        orb.append(F(orb[-1]))
+    print("GD period", eta, next((p for p in (1, 2, 4, 8, 16) if abs(orb[p] - orb[0]) < 1e-10), None))
