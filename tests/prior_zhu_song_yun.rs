@@ -48,7 +48,7 @@ fn on_m(s: f64) -> f64 {
     ((s + (s * s - 4.0).sqrt()) / 2.0).sqrt()
 }
 
-/// Closed forms on M for `l(xy)` (MATH.md §6, derived in `theorems/prior_results.md`):
+/// Closed forms on M for `l(xy)` (MATH.md §6; `theorems/closed_forms.md` §2, `product_stability.md`):
 /// `G = 4l2²(x² − y²)²/s`, `⟨g, v⟩ = l3 s^{3/2} + 6 l2 z/√s`, `L4 = l4 s² + 12 l3 z + 12 l2 z²/s²`,
 /// `c1 = (3⟨g,v⟩²/λ − L4)/(3λ)` at `λ = l2 s = 2/η`. Returns (prediction, ε_rel).
 fn closed_prediction(l: [f64; 3], z: f64, x2: f64, y2: f64, eta: f64) -> (f64, f64) {
@@ -169,7 +169,7 @@ fn song_yun_logcosh_starts_align_to_one_limit() {
     let a = analyze(loss, info(2), &[0.0, 4.0], &AnalyzeOptions::default()).unwrap();
     let pred = a.lambda_inf_pred.unwrap();
     let e = a.eps_rel.unwrap();
-    // Closed form for z* = 0 at x = 0 (theorems/prior_results.md): 2/η − 3η l2⁴/α = 16 − 3/16;
+    // Closed form for z* = 0 at x = 0 (theorems/prior_results.md, from product_stability.md): 2/η − 3η l2⁴/α = 16 − 3/16;
     // ε_rel = 3η²l2⁴/(2α) = 3/256.
     assert!((pred - 15.8125).abs() < 1e-12 && (e - 3.0 / 256.0).abs() < 1e-14);
     let gap_err = (lam - pred).abs() / (16.0 - pred);
