@@ -17,6 +17,7 @@
 //! | [`trajectory`] | one GD run measured against §4–5: amplitude, branch, distance to M, phases |
 //! | [`scan`] | λ, c1, \|Π_T g\| along a curve of M (issue 10) |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
+//! | [`gf_solution`] | the gradient-flow solution of `l(xy)` in closed form, its sharpness (§6) |
 //!
 //! Validation 4 (Floquet certificate of a stable 2-cycle) is [`cycle::floquet`], used by
 //! [`amplitude`]. A failed prediction or a non-converged solve is a *result*
@@ -31,6 +32,7 @@ pub mod cycle;
 pub mod drift;
 pub mod exception;
 pub mod gd;
+pub mod gf_solution;
 pub mod lambert;
 pub mod local;
 pub mod scan;
