@@ -6,8 +6,9 @@
 use super::args::{CheckArgs, HypothesisArg, ValidationArg};
 use super::values::Shard;
 use super::{progress, table, write_json, Ctx, ExitStatus, Format};
-use eosflip::assumptions::{Outcome, IDS};
+use eosflip::assumptions::{Hypothesis, Outcome};
 use eosflip::check::run::{run_case_in, CHECK_SCHEMA_VERSION};
+use eosflip::check::validations::ValidationKind;
 use eosflip::check::{embedded_cases, CaseFile, CaseReport, CheckOptions};
 use eosflip::simulate::gd::NoObserver;
 use eosflip::{Error, Result};
@@ -94,29 +95,32 @@ fn model_case(path: &Path) -> Result<Loaded> {
     ))
 }
 
-fn id(h: HypothesisArg) -> &'static str {
-    IDS[h as usize]
+fn hypothesis(h: HypothesisArg) -> Hypothesis {
+    Hypothesis::ALL[h as usize]
 }
 
-fn validation(v: ValidationArg) -> &'static str {
+fn validation(v: ValidationArg) -> ValidationKind {
     match v {
-        ValidationArg::Amplitude => "amplitude",
-        ValidationArg::Drift => "drift",
-        ValidationArg::Convergence => "convergence",
-        ValidationArg::Exception => "exception",
+        ValidationArg::Amplitude => ValidationKind::Amplitude,
+        ValidationArg::Drift => ValidationKind::Drift,
+        ValidationArg::Convergence => ValidationKind::Convergence,
+        ValidationArg::Exception => ValidationKind::Exception,
     }
 }
 
 impl Config {
     fn new(args: &CheckArgs) -> Result<Self> {
         let opts = CheckOptions {
-            only: args.only.iter().map(|&h| id(h).to_string()).collect(),
+            only: args.only.iter().map(|&h| hypothesis(h)).collect(),
             validate: !args.no_validate,
         };
         let mut cases = load(args)?;
         if let Some(v) = &args.validations {
             for (c, _) in cases.iter_mut() {
-                c.validations = v.iter().map(|&v| validation(v).to_string()).collect();
+                c.validations = v
+                    .iter()
+                    .map(|&v| validation(v).name().to_string())
+                    .collect();
             }
         }
         for (case, dir) in &cases {
@@ -222,16 +226,15 @@ fn mark(o: Outcome) -> &'static str {
 
 fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()> {
     // The hypotheses that were checked (all of them when no case got that far).
-    let mut ids: Vec<&str> = IDS
-        .iter()
-        .copied()
+    let mut ids: Vec<Hypothesis> = Hypothesis::ALL
+        .into_iter()
         .filter(|id| reports.iter().any(|r| r.checks.iter().any(|c| c.id == *id)))
         .collect();
     if ids.is_empty() {
-        ids = IDS.to_vec();
+        ids = Hypothesis::ALL.to_vec();
     }
     let mut header = vec!["case"];
-    header.extend(&ids);
+    header.extend(ids.iter().map(|h| h.id()));
     header.extend(["c1", "expectations"]);
     let mut t = table::new(&header);
     for r in reports {
@@ -242,7 +245,7 @@ fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()
                 .iter()
                 .find(|c| c.id == *id)
                 .map_or("—", |c| mark(c.outcome));
-            let unmet = r.expectations.iter().any(|e| e.what == *id && !e.met);
+            let unmet = r.expectations.iter().any(|e| e.what == id.id() && !e.met);
             row.push(if unmet {
                 format!("{cell}!")
             } else {
@@ -268,9 +271,9 @@ fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()
             any = true;
             v.add_row(vec![
                 r.name.clone(),
-                x.name.clone(),
+                x.name.to_string(),
                 format!("{:?}", x.outcome).to_lowercase(),
-                x.summary.clone(),
+                super::summary::validation_line(x),
             ]);
         }
     }

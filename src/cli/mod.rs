@@ -25,6 +25,7 @@ mod report;
 mod scan;
 mod simulate;
 mod source;
+mod summary;
 mod symbolic;
 mod table;
 mod values;

@@ -3,7 +3,7 @@
 //! and a plot where one applies.
 
 use super::plot::{self, colors, Figure, Panel, Series, Style};
-use eosflip::assumptions::{Outcome, IDS};
+use eosflip::assumptions::{Hypothesis, Outcome};
 use eosflip::check::validations::ValidationDetail;
 use eosflip::check::CaseReport;
 use eosflip::simulate::threshold::ThresholdRun;
@@ -62,14 +62,14 @@ section{{border-top:1px solid #ddd;margin-top:2em}}</style></head><body>\n\
         esc(plot::CONVENTION)
     );
     h.push_str("<table><tr><th>case</th>");
-    for id in IDS {
+    for id in Hypothesis::ALL {
         let _ = write!(h, "<th>{id}</th>");
     }
     h.push_str("<th>c1</th><th>expectations</th></tr>\n");
     for r in reports {
         let _ = write!(h, "<tr><td><a href=\"#{0}\">{0}</a></td>", esc(&r.name));
-        for id in IDS {
-            match r.checks.iter().find(|c| c.id == *id) {
+        for id in Hypothesis::ALL {
+            match r.checks.iter().find(|c| c.id == id) {
                 Some(c) => {
                     let (t, class) = cell(c.outcome);
                     let _ = write!(h, "<td class=\"{class}\">{t}</td>");
@@ -144,9 +144,9 @@ fn section(h: &mut String, r: &CaseReport, theorem: Option<&str>) -> Result<()> 
         let _ = writeln!(
             h,
             "<h3>{} <span class=\"{class}\">{}</span></h3>\n<p>{}</p>",
-            esc(&v.name),
+            v.name,
             format!("{:?}", v.outcome).to_lowercase(),
-            esc(&v.summary)
+            esc(&super::summary::validation_line(v))
         );
         if let Some(fig) = figure(&v.detail, &r.name) {
             let svg = plot::render(&fig)?;
@@ -236,7 +236,7 @@ fn figure(d: &ValidationDetail, case: &str) -> Option<Figure> {
                 trace_panel("from above the threshold", &c.from_above),
             ],
         )),
-        ValidationDetail::NotRun => None,
+        ValidationDetail::NotRun { .. } => None,
     }
 }
 

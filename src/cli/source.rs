@@ -33,7 +33,7 @@ pub struct SourceArgs {
     )]
     pub expr: Option<String>,
     /// Variable order for --expr, comma-separated (default: order of first appearance).
-    #[arg(long, value_name = "X,Y,...", value_delimiter = ',', requires = "expr")]
+    #[arg(long, value_name = "X,Y,...", value_delimiter = ',')]
     pub vars: Option<Vec<String>>,
     /// Parameter of the catalog or text loss, `k=v` (repeatable).
     #[arg(long = "param", value_name = "K=V", value_parser = super::values::param)]
@@ -71,6 +71,12 @@ impl Source {
     /// Validates the arguments.
     pub fn new(a: &SourceArgs) -> Result<Self> {
         let params = param_map(&a.params)?;
+        if a.vars.is_some() && a.expr.is_none() {
+            return Err(Error::bad_input(
+                "--vars names the variables of a text loss and needs --expr",
+                "drop --vars, or give the loss as text with --expr",
+            ));
+        }
         check_vars_params(a.vars.as_deref(), &params)?;
         let kind = match (&a.expr, &a.model, &a.loss) {
             (Some(e), _, _) => {

@@ -1,5 +1,5 @@
 //! Validation 3 of issue 4: convergence of GD at the EoS threshold and the limiting sharpness
-//! (MATH.md §5).
+//! (docs/math.md §5).
 //!
 //! Given a *threshold point* θ_thr ∈ M, the step is `η = 2/λ(θ_thr)`, so θ_thr is the point of
 //! M where λ = 2/η and `G = |Π_T g|²`, `c1` (for this η) are taken there. The run starts at
@@ -137,7 +137,7 @@ pub struct ThresholdRun {
     pub d: Option<f64>,
     /// The slowest relaxation rate per step of the other normal modes at θ_thr,
     /// `min_i (1 − |1 − ηλ_i|)` over the normal eigenvalues λ_i < λ, over the rate `4ε_rel` at
-    /// which the drift relaxes β + δ per step (MATH.md §5: no other normal mode may relax as
+    /// which the drift relaxes β + δ per step (docs/math.md §5: no other normal mode may relax as
     /// slowly as the drift); None when v spans N.
     #[serde(default)]
     pub slow_mode_ratio: Option<f64>,

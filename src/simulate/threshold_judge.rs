@@ -1,4 +1,4 @@
-//! The verdict of one threshold run (validation 3, MATH.md §5): convergence below 2/η, and the
+//! The verdict of one threshold run (validation 3, docs/math.md §5): convergence below 2/η, and the
 //! λ∞ predictions held to `gap_error_tol` only inside their regimes (β0/ε_rel, d, and the
 //! slow-mode ratio: no other normal mode may relax as slowly as the drift).
 

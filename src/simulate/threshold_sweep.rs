@@ -1,4 +1,4 @@
-//! A sequence of threshold runs with ε_rel → 0 (validation 3 of issue 4, MATH.md §5): the
+//! A sequence of threshold runs with ε_rel → 0 (validation 3 of issue 4, docs/math.md §5): the
 //! first-order limiting sharpness must become exact like ε_rel. The fitted orders are of the
 //! errors of [`ThresholdRun`] in units of the predicted gap (expected ≈ 1) and relative to
 //! 2/η (expected ≈ 2), against ε_rel.
