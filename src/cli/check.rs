@@ -235,7 +235,7 @@ fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()
     }
     let mut header = vec!["case"];
     header.extend(ids.iter().map(|h| h.id()));
-    header.extend(["c1", "expectations"]);
+    header.extend(["c1", "met"]);
     let mut t = table::new(&header);
     for r in reports {
         let mut row = vec![r.name.clone()];
@@ -256,23 +256,37 @@ fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()
             r.analysis
                 .as_ref()
                 .and_then(|a| a.c1)
-                .map_or("—".to_string(), |c| format!("{c:.6e}")),
+                .map_or("—".to_string(), |c| format!("{c:.3e}")),
         );
         let met = r.expectations.iter().filter(|e| e.met).count();
-        let status = if r.met { "met" } else { "NOT MET" };
-        row.push(format!("{met}/{} {status}", r.expectations.len()));
+        let status = if r.met { "" } else { " NOT MET" };
+        row.push(format!("{met}/{}{status}", r.expectations.len()));
         t.add_row(row);
     }
+    // Verdicts and numbers never wrap; the case names take what is left. On a narrow terminal
+    // the padding of the narrow columns goes first.
+    let narrow = table::width().is_some_and(|w| w < 120);
+    for i in 1..header.len() {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            if narrow {
+                c.set_padding((0, 1));
+            }
+        }
+    }
     writeln!(w, "{t}")?;
-    let mut v = table::new(&["case", "validation", "outcome", "key numbers"]);
+    let mut v = table::new(&["case: validation", "key numbers"]);
     let mut any = false;
     for r in reports {
         for x in &r.validations {
             any = true;
             v.add_row(vec![
-                r.name.clone(),
-                x.name.to_string(),
-                format!("{:?}", x.outcome).to_lowercase(),
+                format!(
+                    "{}\n{}: {}",
+                    r.name,
+                    x.name,
+                    format!("{:?}", x.outcome).to_lowercase()
+                ),
                 super::summary::validation_line(x),
             ]);
         }
@@ -282,18 +296,19 @@ fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()
     }
     for r in reports {
         if let Some(e) = &r.error {
-            writeln!(w, "{}: error: {}", r.name, e.lines().next().unwrap_or(""))?;
+            let line = format!("{}: error: {}", r.name, e.lines().next().unwrap_or(""));
+            table::para(w, &line, 4)?;
         }
         for e in r.expectations.iter().filter(|e| !e.met) {
-            writeln!(
-                w,
+            let line = format!(
                 "{}: unmet: {} expected {} got {}",
                 r.name, e.what, e.expected, e.got
-            )?;
+            );
+            table::para(w, &line, 4)?;
         }
     }
     let n_met = reports.iter().filter(|r| r.met).count();
-    writeln!(w, "verdicts: holds / FAILS / incon(clusive) / n/a (not applicable); '!' marks a verdict that differs from the case file.")?;
+    table::para(w, "verdicts: holds / FAILS / incon(clusive) / n/a (not applicable); '!' marks a verdict that differs from the case file.", 10)?;
     writeln!(
         w,
         "summary: {} cases, {} met all expectations, {} did not",

@@ -24,6 +24,30 @@ pub fn width() -> Option<u16> {
         .filter(|&c| c > 0)
 }
 
+/// Writes `text` as one paragraph, wrapped at spaces to [`width`] (unwrapped without one);
+/// continuation lines are indented by `indent` spaces.
+pub fn para(w: &mut dyn Write, text: &str, indent: usize) -> std::io::Result<()> {
+    let Some(width) = width().map(usize::from) else {
+        return writeln!(w, "{text}");
+    };
+    let mut line = String::new();
+    let mut len = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if len > 0 && len + 1 + n > width {
+            writeln!(w, "{line}")?;
+            line = " ".repeat(indent);
+            len = indent;
+        } else if len > 0 {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += n;
+    }
+    writeln!(w, "{line}")
+}
+
 /// A table in the house style with the given header (none: a key–value table).
 pub fn new(header: &[&str]) -> Table {
     let mut t = Table::new();
