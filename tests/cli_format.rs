@@ -106,6 +106,30 @@ fn exit_code_matrix() {
     assert_eq!(o.status.code(), Some(1));
     let r: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(r["report"]["met"], serde_json::json!(false));
+    // A list option does not swallow the case files after it.
+    let o = eosflip(&[
+        "check",
+        "--quiet",
+        "--validations",
+        "exception",
+        "--json",
+        w,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cases"][0]["validations"][0]["name"], "exception");
+    // Progress bars stay off stderr when it is not a terminal: no escape codes.
+    let o = eosflip(&["check", "--no-validate", w]);
+    assert!(
+        !o.stderr.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

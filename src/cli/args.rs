@@ -122,7 +122,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
     /// Replace the cases' validations by these, comma-separated.
-    #[arg(long, value_name = "LIST", value_enum, value_delimiter = ',', num_args = 1..)]
+    #[arg(long, value_name = "LIST", value_enum, value_delimiter = ',')]
     pub validations: Option<Vec<ValidationArg>>,
     /// Only these hypotheses, comma-separated (e.g. A4,A5).
     #[arg(
