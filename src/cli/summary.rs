@@ -52,7 +52,7 @@ pub fn validation_line(v: &ValidationReport) -> String {
 
 fn run_line(tag: &str, r: &ThresholdRun) -> String {
     format!(
-        "{tag}: λ∞ {} vs 2/η {:.6e}, first-order {} (gap err {}), start-aware {} (gap err {}), along M {} (gap err {}); ε_rel {:.2e}, β0/ε_rel {:.1}, d {}, slow-mode ratio {}; {} steps{}",
+        "{tag}: λ∞ {} vs 2/η {:.6e}, first-order {} (gap err {}), start-aware {} (gap err {}), along M {} (gap err {}); ε_rel {}, β0/ε_rel {:.1}, d {}, slow-mode ratio {}; {} steps{}",
         opt(r.final_sharpness),
         r.threshold_sharpness,
         opt(r.lambda_inf_pred),
@@ -61,7 +61,7 @@ fn run_line(tag: &str, r: &ThresholdRun) -> String {
         opt(r.start_aware_gap_error),
         opt(r.lambda_inf_along_m),
         opt(r.along_m_gap_error),
-        r.eps_rel,
+        r.eps_rel.map_or("—".into(), |e| format!("{e:.2e}")),
         r.beta0_over_eps,
         opt(r.d),
         r.slow_mode_ratio.map_or("—".into(), |x| format!("{x:.3e}")),

@@ -47,7 +47,7 @@ pub fn threshold_sweep<L: Loss>(
         };
         runs.push(threshold_convergence(loss, p, opts, &mut obs)?);
     }
-    let eps: Vec<f64> = runs.iter().map(|r| r.eps_rel).collect();
+    let eps: Vec<f64> = runs.iter().map(|r| r.eps_rel.unwrap_or(f64::NAN)).collect();
     let pick = |f: fn(&ThresholdRun) -> Option<f64>| -> Vec<f64> {
         runs.iter().map(|r| f(r).unwrap_or(f64::NAN)).collect()
     };
