@@ -1,5 +1,5 @@
 //! The analysis pipeline: point → (refinement onto M) → [`FlipPoint`] (one backend: spectrum,
-//! flip coefficients, decisions) → predictions (MATH.md §1–5). Returns an [`Analysis`]; never
+//! flip coefficients, decisions) → predictions (docs/math.md §1–5). Returns an [`Analysis`]; never
 //! prints.
 
 use crate::error::{Error, Result};
@@ -41,7 +41,7 @@ impl Default for AnalyzeOptions {
     }
 }
 
-/// Analyses `loss` at `point` (MATH.md §1–5).
+/// Analyses `loss` at `point` (docs/math.md §1–5).
 pub fn analyze<L: Loss>(
     loss: &L,
     info: LossInfo,
@@ -92,7 +92,7 @@ pub fn analyze_point<L: Loss>(
     Ok((a, fp))
 }
 
-/// The typed report of a flip point (MATH.md §8 names).
+/// The typed report of a flip point (docs/math.md §8 names).
 pub fn report(
     info: LossInfo,
     refinement: Option<Refined>,

@@ -17,7 +17,7 @@ fn quiet_symbolica() {
     std::env::set_var("RUST_LOG", level);
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
     quiet_symbolica();
-    std::process::exit(cli::run());
+    cli::run()
 }

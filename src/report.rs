@@ -26,7 +26,7 @@ pub struct LossInfo {
     pub dim: usize,
 }
 
-/// One analysis of a loss at a point of its minimizer set (MATH.md §1–5; names of §7).
+/// One analysis of a loss at a point of its minimizer set (docs/math.md §1–5; names of §7).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Analysis {
@@ -87,7 +87,7 @@ pub struct Analysis {
     /// c1 > 0 (null when c1 is undefined or zero within rounding).
     pub supercritical: Option<bool>,
     /// Fifth-order coefficient c2 of `p ↦ −(1+β)p + c1p³ + c2p⁵` at η* where c1 = 0
-    /// (MATH.md §7; null otherwise or where it cannot be computed).
+    /// (docs/math.md §7; null otherwise or where it cannot be computed).
     #[serde(default)]
     pub c2: Option<f64>,
     /// The order that decides the flip: 3 (c1 ≠ 0), 5 (c1 = 0, c2 ≠ 0); null when undecided.
@@ -100,7 +100,7 @@ pub struct Analysis {
     /// 2/η* − η*·|Π_T g|²/(4 c1), null unless c1 > 0.
     pub lambda_inf_pred: Option<f64>,
     /// ε_rel = η*²·|Π_T g|²/(8 c1): the order of the relative error of `lambda_inf_pred`
-    /// (MATH.md §5; null with it).
+    /// (docs/math.md §5; null with it).
     pub eps_rel: Option<f64>,
     /// Validity of `lambda_inf_pred`: `first_order` (ε_rel ≤ 0.02) or `outside_first_order`
     /// (a mismatch with a simulation is then expected, not a bug); null with it.

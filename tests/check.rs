@@ -157,7 +157,10 @@ fn check_exits_0_when_all_met_1_when_not_2_on_bad_input() {
             vec!["check", "/nonexistent/case.toml"],
             "cannot read case file",
         ),
-        (vec!["check", "--only", "A9"], "unknown hypothesis"),
+        (
+            vec!["check", "--only", "A9"],
+            "invalid value 'A9' for '--only <IDS>'",
+        ),
     ] {
         let out = eosflip(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

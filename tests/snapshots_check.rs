@@ -1,9 +1,13 @@
 //! insta snapshots of the `check` report of every embedded case: verdicts and outcomes exact,
-//! measured numbers rounded to 6 significant digits, validation summaries as printed (their
-//! numbers have 3–4 digits). Each case's expectations (closed-form c1, verdicts, validation
+//! measured numbers rounded to 6 significant digits, validation lines as the CLI prints them
+//! (`src/cli/summary.rs`; their numbers have 3–4 digits). Each case's expectations (closed-form c1, verdicts, validation
 //! outcomes) are asserted before the snapshot, so a snapshot only pins what was already checked.
 
 use eosflip::check::{embedded_cases, run_case, CheckOptions};
+
+/// The CLI's printer of validation lines (the library returns typed results only).
+#[path = "../src/cli/summary.rs"]
+mod summary;
 use eosflip::simulate::gd::NoObserver;
 use serde_json::{json, Value};
 
@@ -37,7 +41,7 @@ fn check_report_snapshots_for_every_case() {
                 "id": c.id, "outcome": c.outcome, "measured": r6(c.measured), "margin": r6(c.margin),
             })).collect::<Vec<_>>(),
             "validations": r.validations.iter().map(|v| json!({
-                "name": v.name, "outcome": v.outcome, "summary": v.summary,
+                "name": v.name, "outcome": v.outcome, "summary": summary::validation_line(v),
             })).collect::<Vec<_>>(),
             "expectations_met": r.expectations.len(),
         });

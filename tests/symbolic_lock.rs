@@ -10,14 +10,17 @@ use std::time::{Duration, Instant};
 
 fn eosflip(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_eosflip"));
-    c.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.args(args)
+        .env_remove("COLUMNS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     c
 }
 
 fn c1_line(stdout: &str) -> bool {
     stdout
         .lines()
-        .any(|l| l.starts_with("c1") && l.trim_end().ends_with(" 8"))
+        .any(|l| l.starts_with("│ c1 ") && l.trim_end_matches(['│', ' ']).ends_with(" 8"))
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! A6 "sharpness minimal on M" (MATH.md §3, §5; `theorems/sharpness_on_manifold.md`): where
+//! A6 "sharpness minimal on M" (docs/math.md §3, §5; `theorems/sharpness_on_manifold.md`): where
 //! m > 0 and Π_T g = 0, the 2-cycle with `p² ≈ β/c1` is stable only if `Hess_M λ(θ*) ≻ 0`.
 //!
 //! Verdict from the smallest eigenvalue μ_min of the exact `Hess_M λ`
@@ -8,7 +8,7 @@
 //! on M to stabilise: the drift of §4 moves the foot point).
 
 use super::checks::DRIFT_ZERO_REL;
-use super::{CheckResult, Outcome};
+use super::{CheckResult, Hypothesis, Outcome};
 use crate::flip::{FlipPoint, DENSE_MAX};
 use crate::loss::Loss;
 use crate::normal_form::sharpness_on_m::{sharpness_hessian, ManifoldHessian};
@@ -86,7 +86,15 @@ pub fn judge(h: &ManifoldHessian) -> (Outcome, f64, f64) {
 pub fn check_sharpness_minimal<L: Loss>(loss: &L, fp: &FlipPoint, tol: &Tolerances) -> CheckResult {
     let result = |o, m: Option<f64>, t: Option<f64>, detail: String| {
         let margin = m.zip(t).map(|(m, t): (f64, f64)| m - t);
-        CheckResult::new("A6", "sharpness_minimal_on_m", o, m, t, margin, detail)
+        CheckResult::new(
+            Hypothesis::A6,
+            "sharpness_minimal_on_m",
+            o,
+            m,
+            t,
+            margin,
+            detail,
+        )
     };
     if let Err(why) = applicable(fp) {
         return result(

@@ -1,7 +1,7 @@
-//! A1, A3, A4, A5 from an [`Analysis`], and the assembly of all six checks (MATH.md §3, §5, §7).
+//! A1, A3, A4, A5 from an [`Analysis`], and the assembly of all six checks (docs/math.md §3, §5, §7).
 
 use super::morse_bott::check_morse_bott;
-use super::{CheckResult, Outcome};
+use super::{CheckResult, Hypothesis, Outcome};
 use crate::analyze::C1_ZERO_REL;
 use crate::derivatives::line_jet;
 use crate::flip::FlipPoint;
@@ -81,7 +81,7 @@ pub fn check_smoothness<L: Loss>(
         ),
     };
     CheckResult::new(
-        "A1",
+        Hypothesis::A1,
         "smoothness",
         outcome,
         Some(max_abs),
@@ -119,7 +119,7 @@ pub fn check_spectral_gap(a: &Analysis, tol: &Tolerances) -> CheckResult {
     };
     let rel = |x: f64| if lam > 0.0 { x / lam } else { x };
     CheckResult::new(
-        "A3",
+        Hypothesis::A3,
         "spectral_gap",
         outcome,
         Some(rel(gap)),
@@ -137,7 +137,7 @@ pub fn check_supercritical(a: &Analysis) -> CheckResult {
             .clone()
             .unwrap_or_else(|| "c1 undefined".into());
         return CheckResult::new(
-            "A4",
+            Hypothesis::A4,
             "supercritical_flip",
             Outcome::Inconclusive,
             None,
@@ -164,7 +164,7 @@ pub fn check_supercritical(a: &Analysis) -> CheckResult {
         Outcome::Fails
     };
     CheckResult::new(
-        "A4",
+        Hypothesis::A4,
         "supercritical_flip",
         outcome,
         Some(c1),
@@ -174,13 +174,13 @@ pub fn check_supercritical(a: &Analysis) -> CheckResult {
     )
 }
 
-/// A4 at a degenerate flip (c1 = 0): the sign of c2 decides (MATH.md §7); inconclusive when
+/// A4 at a degenerate flip (c1 = 0): the sign of c2 decides (docs/math.md §7); inconclusive when
 /// c2 is undefined or zero within its error too. Measured: c2.
 fn check_fifth_order(a: &Analysis, c1_detail: String) -> CheckResult {
     let Some(c2) = a.c2 else {
         let detail = format!("{c1_detail}; c1 = 0 (degenerate flip) and c2 not computed (needs the dense spectrum and Π_T g = 0)");
         return CheckResult::new(
-            "A4",
+            Hypothesis::A4,
             "supercritical_flip",
             Outcome::Inconclusive,
             None,
@@ -204,7 +204,7 @@ fn check_fifth_order(a: &Analysis, c1_detail: String) -> CheckResult {
         }
     );
     CheckResult::new(
-        "A4",
+        Hypothesis::A4,
         "supercritical_flip",
         outcome,
         Some(c2),
@@ -222,7 +222,7 @@ pub fn check_drift(a: &Analysis) -> CheckResult {
             .clone()
             .unwrap_or_else(|| "drift undefined".into());
         return CheckResult::new(
-            "A5",
+            Hypothesis::A5,
             "transversal_drift",
             Outcome::Inconclusive,
             None,
@@ -236,7 +236,7 @@ pub fn check_drift(a: &Analysis) -> CheckResult {
     if a.tangent_dim == Some(0) {
         let detail = "isolated minimizer: T = {0}, no drift (the 2-cycle result applies, not the convergence theorem)".to_string();
         return CheckResult::new(
-            "A5",
+            Hypothesis::A5,
             "transversal_drift",
             Outcome::Fails,
             Some(dn),
@@ -252,7 +252,7 @@ pub fn check_drift(a: &Analysis) -> CheckResult {
     };
     let detail = format!("|Π_T g| = {dn:.6e}, |g| = {gnorm:.6e}, zero below {threshold:.3e}");
     CheckResult::new(
-        "A5",
+        Hypothesis::A5,
         "transversal_drift",
         outcome,
         Some(dn),

@@ -1,4 +1,4 @@
-//! Hypotheses A1–A5 of the convergence theorem and A6 of the 2-cycle on M (MATH.md §3, §5) as
+//! Hypotheses A1–A5 of the convergence theorem and A6 of the 2-cycle on M (docs/math.md §3, §5) as
 //! checks with verdicts.
 //!
 //! Each check returns a [`CheckResult`]: the outcome (`holds` / `fails` / `inconclusive`; A6
@@ -42,12 +42,57 @@ impl Outcome {
 /// The identifiers of the hypotheses.
 pub const IDS: [&str; 6] = ["A1", "A2", "A3", "A4", "A5", "A6"];
 
+/// A hypothesis of the theorems (docs/math.md §3, §5); serialized as `"A1"` … `"A6"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Hypothesis {
+    /// Smoothness: L is C⁴ near θ*.
+    A1,
+    /// Morse–Bott: ker H = T M, H ≻ 0 on N, constant rank.
+    A2,
+    /// Spectral gap: λ simple, the other normal eigenvalues in (0, λ).
+    A3,
+    /// Supercritical flip: c1 > 0.
+    A4,
+    /// Transversal drift: Π_T g ≠ 0.
+    A5,
+    /// Where Π_T g = 0 on M: θ* a strict local minimum of λ on M.
+    A6,
+}
+
+impl Hypothesis {
+    /// Every hypothesis, in order.
+    pub const ALL: [Hypothesis; 6] = [
+        Hypothesis::A1,
+        Hypothesis::A2,
+        Hypothesis::A3,
+        Hypothesis::A4,
+        Hypothesis::A5,
+        Hypothesis::A6,
+    ];
+
+    /// `"A1"` … `"A6"`.
+    pub fn id(self) -> &'static str {
+        IDS[self as usize]
+    }
+
+    /// The hypothesis with identifier `id` (`A1` … `A6`), if any.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.id() == id)
+    }
+}
+
+impl std::fmt::Display for Hypothesis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
 /// One hypothesis check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckResult {
-    /// `A1` … `A5`.
-    pub id: String,
+    /// Which hypothesis.
+    pub id: Hypothesis,
     /// Short name (`smoothness`, `morse_bott`, `spectral_gap`, `supercritical_flip`,
     /// `transversal_drift`).
     pub name: String,
@@ -66,7 +111,7 @@ pub struct CheckResult {
 impl CheckResult {
     /// A result with the given fields.
     pub fn new(
-        id: &str,
+        id: Hypothesis,
         name: &str,
         outcome: Outcome,
         measured: Option<f64>,
@@ -81,7 +126,7 @@ impl CheckResult {
             outcome
         };
         CheckResult {
-            id: id.into(),
+            id,
             name: name.into(),
             outcome,
             measured: clean(measured),

@@ -1,5 +1,5 @@
 //! A2 (Morse–Bott): ∇L(θ*) = 0, θ* a local minimizer, ker H = T_θ*M, H positive definite on N,
-//! rank H constant along M near θ* (MATH.md §5).
+//! rank H constant along M near θ* (docs/math.md §5).
 //!
 //! The first two hold by construction of a [`FlipPoint`] (a point that is not a critical
 //! minimizer is rejected before). `ker H = T_θ*M` and the constant rank are tested by sampling
@@ -15,7 +15,7 @@
 //! The split must also be clear: the smallest normal eigenvalue must exceed 1e3 × the rank
 //! threshold, else the verdict is at best inconclusive.
 
-use super::{CheckResult, Outcome};
+use super::{CheckResult, Hypothesis, Outcome};
 use crate::flip::{Backend, FlipPoint};
 use crate::loss::Loss;
 use crate::manifold::refine::refine;
@@ -29,7 +29,7 @@ pub const RETENTION_TOL: f64 = 0.1;
 fn fail_or(id_outcome: Outcome, measured: Option<f64>, detail: String) -> CheckResult {
     let margin = measured.map(|m| RETENTION_TOL - m);
     CheckResult::new(
-        "A2",
+        Hypothesis::A2,
         "morse_bott",
         id_outcome,
         measured,
@@ -45,7 +45,7 @@ pub fn check_morse_bott<L: Loss>(loss: &L, fp: &FlipPoint, tol: &Tolerances) -> 
     let s = &fp.spectral;
     let (Some(normal_dim), Some(tangent_dim)) = (s.normal_dim, s.tangent_dim) else {
         return CheckResult::new(
-            "A2",
+            Hypothesis::A2,
             "morse_bott",
             Outcome::Inconclusive,
             None,
@@ -68,7 +68,7 @@ pub fn check_morse_bott<L: Loss>(loss: &L, fp: &FlipPoint, tol: &Tolerances) -> 
     );
     if normal_dim == 0 {
         return CheckResult::new(
-            "A2",
+            Hypothesis::A2,
             "morse_bott",
             Outcome::Fails,
             None,
@@ -111,7 +111,7 @@ pub fn check_morse_bott<L: Loss>(loss: &L, fp: &FlipPoint, tol: &Tolerances) -> 
     }
     let Some(spec) = s.spectrum.as_ref() else {
         return CheckResult::new(
-            "A2",
+            Hypothesis::A2,
             "morse_bott",
             Outcome::Inconclusive,
             None,
@@ -155,7 +155,7 @@ pub fn check_morse_bott<L: Loss>(loss: &L, fp: &FlipPoint, tol: &Tolerances) -> 
         notes.join("; ")
     );
     CheckResult::new(
-        "A2",
+        Hypothesis::A2,
         "morse_bott",
         outcome,
         Some(worst_dev),

@@ -22,7 +22,7 @@
 //! ```
 
 use super::validations::ValidationOptions;
-use crate::assumptions::Outcome;
+use crate::assumptions::{Hypothesis, Outcome};
 use crate::error::{Error, Result};
 use crate::simulate::Outcome as SimOutcome;
 use serde::{Deserialize, Serialize};
@@ -121,7 +121,7 @@ pub struct Expectations {
     /// A6 sharpness minimal on M (`not_applicable` where m = 0 or Π_T g ≠ 0).
     #[serde(rename = "A6", default)]
     pub a6: Option<Outcome>,
-    /// c2 value (degenerate flips, MATH.md §7).
+    /// c2 value (degenerate flips, docs/math.md §7).
     #[serde(default)]
     pub c2: Option<ValueExpect>,
     /// Sign of c1.
@@ -143,15 +143,14 @@ pub struct Expectations {
 
 impl Expectations {
     /// The expected verdict of hypothesis `id` (`A1` … `A6`).
-    pub fn verdict(&self, id: &str) -> Option<Outcome> {
+    pub fn verdict(&self, id: Hypothesis) -> Option<Outcome> {
         match id {
-            "A1" => self.a1,
-            "A2" => self.a2,
-            "A3" => self.a3,
-            "A4" => self.a4,
-            "A5" => self.a5,
-            "A6" => self.a6,
-            _ => None,
+            Hypothesis::A1 => self.a1,
+            Hypothesis::A2 => self.a2,
+            Hypothesis::A3 => self.a3,
+            Hypothesis::A4 => self.a4,
+            Hypothesis::A5 => self.a5,
+            Hypothesis::A6 => self.a6,
         }
     }
 }
@@ -194,7 +193,7 @@ impl CaseFile {
         let case: CaseFile = toml::from_str(text).map_err(|e| {
             Error::bad_input(
                 format!("case file {origin}: {e}"),
-                "see theorems/cases/README.md for the format",
+                "see docs/case-format.md for the format",
             )
         })?;
         let sources = [
@@ -205,7 +204,7 @@ impl CaseFile {
         if sources.iter().filter(|&&b| b).count() != 1 {
             return Err(Error::bad_input(
                 format!("case file {origin}: [loss] must give exactly one of catalog, expr, model"),
-                "see theorems/cases/README.md for the format",
+                "see docs/case-format.md for the format",
             ));
         }
         if let Some(bad) = case

@@ -40,7 +40,7 @@ pub fn compare_validations(
     exp.validations
         .iter()
         .filter_map(|(v, want)| {
-            let r = reports.iter().find(|r| &r.name == v)?;
+            let r = reports.iter().find(|r| r.name.name() == v)?;
             Some(ExpectationResult {
                 what: format!("validation {v}"),
                 expected: name(*want),
@@ -59,9 +59,9 @@ pub fn compare(
 ) -> Vec<ExpectationResult> {
     let mut out = Vec::new();
     for c in checks {
-        if let Some(want) = exp.verdict(&c.id) {
+        if let Some(want) = exp.verdict(c.id) {
             out.push(ExpectationResult {
-                what: c.id.clone(),
+                what: c.id.to_string(),
                 expected: want.as_str().into(),
                 got: c.outcome.as_str().into(),
                 met: want == c.outcome,

@@ -1,5 +1,5 @@
 //! Theorem checks on concrete cases: case files (`theorems/cases/*.toml`), the assumption
-//! verdicts A1–A6 (MATH.md §3, §5), the validations by simulation, and the comparison with the
+//! verdicts A1–A6 (docs/math.md §3, §5), the validations by simulation, and the comparison with the
 //! expectations written in the case file.
 
 pub mod case;

@@ -51,7 +51,7 @@ fn walk(origin: &str, path: &str, v: &serde_json::Value) -> Result<()> {
         Value::Number(n) if n.as_f64().is_some_and(|x| x < 0.0) => Err(bad(
             origin,
             format!("[options] {path} = {n} is negative"),
-            "give numbers ≥ 0 in [options] (see theorems/cases/README.md)",
+            "give numbers ≥ 0 in [options] (see docs/case-format.md)",
         )),
         Value::Array(a) => a
             .iter()

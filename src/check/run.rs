@@ -2,7 +2,7 @@
 
 use super::case::CaseFile;
 use super::expect::{compare, compare_validations, ExpectationResult};
-use super::validations::{run_validation, ValidationReport};
+use super::validations::{run_validation, ValidationKind, ValidationReport};
 use crate::analyze::{analyze_point, AnalyzeOptions};
 use crate::assumptions::{check_all, CheckResult};
 use crate::loss::catalog;
@@ -18,8 +18,8 @@ pub const CHECK_SCHEMA_VERSION: u32 = 1;
 /// Options of `check`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckOptions {
-    /// Restrict to these hypothesis IDs (`A1` … `A6`); empty = all.
-    pub only: Vec<String>,
+    /// Restrict to these hypotheses; empty = all.
+    pub only: Vec<crate::assumptions::Hypothesis>,
     /// Run the validations by simulation requested by the case.
     pub validate: bool,
 }
@@ -191,12 +191,15 @@ fn run_loaded<L: Loss>(
     }
     let mut expectations = compare(&case.expect, &checks, Some(&a));
     if !opts.only.is_empty() {
-        expectations.retain(|e| !e.what.starts_with('A') || opts.only.contains(&e.what));
+        expectations.retain(|e| {
+            crate::assumptions::Hypothesis::from_id(&e.what).is_none_or(|h| opts.only.contains(&h))
+        });
     }
     if opts.validate {
         report.validations = case
             .validations
             .iter()
+            .filter_map(|v| ValidationKind::from_name(v))
             .map(|v| run_validation(v, loss, &fp, structure, &case.options, observer))
             .collect();
         expectations.extend(compare_validations(&case.expect, &report.validations));

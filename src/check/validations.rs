@@ -1,5 +1,6 @@
-//! The validations by simulation of a case (MATH.md §3–5, issue 4 items 1–4), run through
-//! [`crate::simulate`], with one summary line each for tables.
+//! The validations by simulation of a case (docs/math.md §3–5, issue 4 items 1–4), run through
+//! [`crate::simulate`]. Results are typed ([`ValidationReport`]: the kind, the outcome and
+//! everything measured); the CLI's printers turn them into lines for people.
 //!
 //! - `amplitude`: [`amplitude_sweep_at`] at the case's point (2-cycle amplitude against √(β/c1),
 //!   fitted order, Floquet certificate; escape and unstable cycle when c1 < 0);
@@ -8,7 +9,7 @@
 //!   (β0 = 0), and from a point of M above the threshold (β0/ε_rel from the options, default
 //!   20); plus [`threshold_sweep`] over the case's `sweep_points` when given (ε_rel → 0);
 //! - `exception`: [`exception_at`] (GD from a point of M with λ > 2/η stays, a kick leaves:
-//!   the exceptional set of the bound λ∞ ≤ 2/η, MATH.md §5).
+//!   the exceptional set of the bound λ∞ ≤ 2/η, docs/math.md §5).
 
 use crate::error::Result;
 use crate::flip::FlipPoint;
@@ -44,6 +45,51 @@ pub struct ValidationOptions {
     pub sweep_points: Vec<Vec<f64>>,
 }
 
+/// Which validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidationKind {
+    /// 2-cycle amplitude against √(β/c1) (docs/math.md §3, §5).
+    Amplitude,
+    /// Tangent displacement against −η p² Π_T g (§4).
+    Drift,
+    /// Limiting sharpness at the threshold (§5).
+    Convergence,
+    /// The exceptional set of the bound λ∞ ≤ 2/η (§5).
+    Exception,
+}
+
+impl ValidationKind {
+    /// Every kind, in the order of the case-file documentation.
+    pub const ALL: [ValidationKind; 4] = [
+        ValidationKind::Amplitude,
+        ValidationKind::Drift,
+        ValidationKind::Convergence,
+        ValidationKind::Exception,
+    ];
+
+    /// The name used in case files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValidationKind::Amplitude => "amplitude",
+            ValidationKind::Drift => "drift",
+            ValidationKind::Convergence => "convergence",
+            ValidationKind::Exception => "exception",
+        }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl std::fmt::Display for ValidationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The full result of one validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -56,8 +102,11 @@ pub enum ValidationDetail {
     Convergence(Box<ConvergenceDetail>),
     /// The exceptional set (fixed point above the threshold, kick).
     Exception(ExceptionRun),
-    /// The validation could not run (the reason is in `summary`).
-    NotRun,
+    /// The validation could not run.
+    NotRun {
+        /// Why (first line of the error).
+        reason: String,
+    },
 }
 
 /// The threshold runs of the `convergence` validation.
@@ -74,23 +123,17 @@ pub struct ConvergenceDetail {
 /// One validation of a case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationReport {
-    /// `amplitude`, `drift`, `convergence` or `exception`.
-    pub name: String,
+    /// Which validation.
+    pub name: ValidationKind,
     /// Pass / fail / inconclusive.
     pub outcome: Outcome,
-    /// One line with the key numbers.
-    pub summary: String,
     /// Everything measured.
     pub detail: ValidationDetail,
 }
 
-fn opt(x: Option<f64>) -> String {
-    x.map_or("—".into(), |v| format!("{v:.3e}"))
-}
-
 /// Runs validation `name` at the analysis's flip point (built once, not rebuilt here).
 pub fn run_validation<L: Loss>(
-    name: &str,
+    name: ValidationKind,
     loss: &L,
     point: &FlipPoint,
     structure: Option<&dyn crate::flip::GaussNewtonStructure>,
@@ -103,8 +146,10 @@ pub fn run_validation<L: Loss>(
         // The drift needs only gradients and Π_T, the convergence runs gradients and local flip
         // points: the Gauss–Newton factor gives both at scale, with no dense spectrum.
         match name {
-            "drift" => return report(name, drift(loss, point, structure, &o.drift)),
-            "convergence" => return report(name, convergence(loss, point, structure, o, obs)),
+            ValidationKind::Drift => return report(name, drift(loss, point, structure, &o.drift)),
+            ValidationKind::Convergence => {
+                return report(name, convergence(loss, point, structure, o, obs))
+            }
             _ => {}
         }
     }
@@ -131,43 +176,39 @@ pub fn run_validation<L: Loss>(
         );
     };
     let result = match name {
-        "amplitude" => amplitude(loss, point, &o.amplitude, obs),
-        "drift" => drift(loss, point, None, &o.drift),
-        "convergence" => convergence(loss, point, None, o, obs),
-        "exception" => {
+        ValidationKind::Amplitude => amplitude(loss, point, &o.amplitude, obs),
+        ValidationKind::Drift => drift(loss, point, None, &o.drift),
+        ValidationKind::Convergence => convergence(loss, point, None, o, obs),
+        ValidationKind::Exception => {
             let r = exception_at(loss, point, &o.exception);
-            Ok((r.outcome, r.note.clone(), ValidationDetail::Exception(r)))
+            Ok((r.outcome, ValidationDetail::Exception(r)))
         }
-        other => Err(crate::error::Error::bad_input(
-            format!("unknown validation '{other}'"),
-            "amplitude | drift | convergence | exception",
-        )),
     };
     report(name, result)
 }
 
-fn report(name: &str, result: Run) -> ValidationReport {
+fn report(name: ValidationKind, result: Run) -> ValidationReport {
     match result {
-        Ok((outcome, summary, detail)) => ValidationReport {
-            name: name.into(),
+        Ok((outcome, detail)) => ValidationReport {
+            name,
             outcome,
-            summary,
             detail,
         },
         Err(e) => not_run(name, e.to_string()),
     }
 }
 
-fn not_run(name: &str, why: String) -> ValidationReport {
+fn not_run(name: ValidationKind, why: String) -> ValidationReport {
     ValidationReport {
-        name: name.into(),
+        name,
         outcome: Outcome::Inconclusive,
-        summary: format!("not run: {}", why.lines().next().unwrap_or("")),
-        detail: ValidationDetail::NotRun,
+        detail: ValidationDetail::NotRun {
+            reason: why.lines().next().unwrap_or("").to_string(),
+        },
     }
 }
 
-type Run = Result<(Outcome, String, ValidationDetail)>;
+type Run = Result<(Outcome, ValidationDetail)>;
 
 fn amplitude<L: Loss>(
     loss: &L,
@@ -176,16 +217,7 @@ fn amplitude<L: Loss>(
     obs: &mut dyn Observer,
 ) -> Run {
     let s = amplitude_sweep_at(loss, point.clone(), o, obs)?;
-    let errs: Vec<f64> = s.points.iter().filter_map(|p| p.rel_error).collect();
-    let summary = format!(
-        "{} β values; amplitude rel. error {} → {}; fitted order {}; {}",
-        s.points.len(),
-        opt(errs.first().copied()),
-        opt(errs.last().copied()),
-        s.order.map_or("—".into(), |f| format!("{:.3}", f.order)),
-        s.note
-    );
-    Ok((s.outcome, summary, ValidationDetail::Amplitude(s)))
+    Ok((s.outcome, ValidationDetail::Amplitude(s)))
 }
 
 fn drift<L: Loss>(
@@ -195,41 +227,7 @@ fn drift<L: Loss>(
     o: &DriftOptions,
 ) -> Run {
     let d = tangent_drift_at(loss, point.clone(), structure, o)?;
-    let last = d.points.last();
-    let summary = format!(
-        "cosine {} and magnitude ratio {} at p = {}; fitted order {}; {}",
-        last.map_or("—".into(), |p| format!("{:.6}", p.cosine)),
-        last.map_or("—".into(), |p| format!("{:.6}", p.magnitude_ratio)),
-        last.map_or("—".into(), |p| format!("{:.2e}", p.p)),
-        d.order.map_or("—".into(), |f| format!("{:.3}", f.order)),
-        d.note
-    );
-    Ok((d.outcome, summary, ValidationDetail::Drift(d)))
-}
-
-fn run_line(tag: &str, r: &ThresholdRun) -> String {
-    format!(
-        "{tag}: λ∞ {} vs 2/η {:.6e}, first-order {} (gap err {}), start-aware {} (gap err {}), along M {} (gap err {}); ε_rel {:.2e}, β0/ε_rel {:.1}, d {}, slow-mode ratio {}; {} steps{}",
-        opt(r.final_sharpness),
-        r.threshold_sharpness,
-        opt(r.lambda_inf_pred),
-        opt(r.first_order_gap_error),
-        opt(r.lambda_inf_start_aware),
-        opt(r.start_aware_gap_error),
-        opt(r.lambda_inf_along_m),
-        opt(r.along_m_gap_error),
-        r.eps_rel,
-        r.beta0_over_eps,
-        opt(r.d),
-        r.slow_mode_ratio.map_or("—".into(), |x| format!("{x:.3e}")),
-        r.steps,
-        r.branch.as_ref().map_or(String::new(), |b| format!(
-            "; branch p² ≈ (β+δ)/c1: {:?}, median rel. err {} over {} samples",
-            b.outcome,
-            opt(b.median_rel_error),
-            b.samples.len()
-        ))
-    )
+    Ok((d.outcome, ValidationDetail::Drift(d)))
 }
 
 fn convergence<L: Loss>(
@@ -267,23 +265,13 @@ fn convergence<L: Loss>(
         Some(threshold_sweep(loss, &o.sweep_points, &o.convergence, obs)?)
     };
     let mut outcome = at_threshold.outcome.and(from_above.outcome);
-    let mut summary = format!(
-        "{}; {}",
-        run_line("at threshold", &at_threshold),
-        run_line("from above", &from_above)
-    );
     if let Some(s) = &sweep {
         outcome = outcome.and(s.outcome);
-        summary.push_str(&format!("; sweep: {}", s.note));
     }
     let detail = ConvergenceDetail {
         at_threshold,
         from_above,
         sweep,
     };
-    Ok((
-        outcome,
-        summary,
-        ValidationDetail::Convergence(Box::new(detail)),
-    ))
+    Ok((outcome, ValidationDetail::Convergence(Box::new(detail))))
 }

@@ -1,33 +1,23 @@
-//! `eosflip analyze`: argument validation, the analysis, and printing.
+//! `eosflip analyze`: configuration (which loss, point, backend), the analysis, and its
+//! printers (a detail table, one summary table over the catalog, or JSON).
 
-use super::args::AnalyzeArgs;
-use super::table;
+use super::args::{AnalyzeArgs, BackendArg};
+use super::{table, write_json, Ctx, ExitStatus, Format};
 use eosflip::analyze::{analyze, analyze_point, AnalyzeOptions};
 use eosflip::flip::{Backend, BackendChoice};
 use eosflip::loss::catalog::{self, ENTRIES};
 use eosflip::loss::network::{describe, model_file};
-use eosflip::report::{LossInfo, SCHEMA_VERSION};
-use eosflip::{Error, Loss, Result};
+use eosflip::report::{Analysis, LossInfo, SCHEMA_VERSION};
+use eosflip::{Error, Result};
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
 
-/// Parses `k=v` pairs; a repeated key is an error.
-pub fn parse_params(pairs: &[String]) -> Result<BTreeMap<String, String>> {
+/// `--param k=v` pairs as a map; a repeated key is an error.
+pub fn param_map(pairs: &[(String, String)]) -> Result<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
-    for p in pairs {
-        let (k, v) = p.split_once('=').ok_or_else(|| {
-            Error::bad_input(
-                format!("--param '{p}' is not of the form k=v"),
-                "write e.g. --param k2=1.5",
-            )
-        })?;
-        let (k, v) = (k.trim(), v.trim());
-        if k.is_empty() || v.is_empty() {
-            return Err(Error::bad_input(
-                format!("--param '{p}' has an empty name or value"),
-                "write e.g. --param k2=1.5",
-            ));
-        }
-        if map.insert(k.to_string(), v.to_string()).is_some() {
+    for (k, v) in pairs {
+        if map.insert(k.clone(), v.clone()).is_some() {
             return Err(Error::bad_input(
                 format!("--param {k} is given twice"),
                 "give each parameter once",
@@ -37,60 +27,99 @@ pub fn parse_params(pairs: &[String]) -> Result<BTreeMap<String, String>> {
     Ok(map)
 }
 
-/// Parses a comma-separated list of finite numbers; `what` names the option.
-pub fn parse_numbers(text: &str, what: &str) -> Result<Vec<f64>> {
-    text.split(',')
-        .enumerate()
-        .map(|(i, t)| {
-            let t = t.trim();
-            let v: f64 = t.parse().map_err(|_| {
-                Error::bad_input(
-                    format!(
-                        "{what}: entry {} '{t}' is not a number (in '{text}')",
-                        i + 1
-                    ),
-                    format!("write {what} as comma-separated numbers, e.g. {what} 1,0.5"),
-                )
-            })?;
-            if !v.is_finite() {
-                return Err(Error::bad_input(
-                    format!("{what}: entry {} is {v}", i + 1),
-                    "give finite numbers",
-                ));
-            }
-            Ok(v)
-        })
-        .collect()
+/// A name both in `--vars` (a variable) and in `--param` (a constant) is an error.
+pub fn check_vars_params(vars: Option<&[String]>, params: &BTreeMap<String, String>) -> Result<()> {
+    if let Some(v) = vars.into_iter().flatten().find(|v| params.contains_key(*v)) {
+        return Err(Error::bad_input(
+            format!("'{v}' is given both in --vars (a variable) and in --param (a constant)"),
+            format!("drop '{v}' from --vars to keep it a constant, or drop --param {v}=…"),
+        ));
+    }
+    Ok(())
 }
 
-fn parse_eta(text: &Option<String>) -> Result<Option<f64>> {
-    match text {
-        None => Ok(None),
-        Some(t) => {
-            let v = parse_numbers(t, "--eta")?;
-            match v.as_slice() {
-                [x] if *x > 0.0 => Ok(Some(*x)),
-                _ => Err(Error::bad_input(
-                    format!("--eta '{t}' must be one positive number"),
-                    "e.g. --eta 0.51",
-                )),
-            }
+/// What to analyse.
+pub enum Target {
+    /// Every catalog entry at its default point.
+    Catalog,
+    /// One catalog entry.
+    Entry(String),
+    /// A model file.
+    Model(PathBuf),
+    /// A text loss with its variable order.
+    Expr(String, Option<Vec<String>>),
+}
+
+/// The validated configuration of `analyze`.
+pub struct Config {
+    pub target: Target,
+    pub params: BTreeMap<String, String>,
+    pub point: Option<Vec<f64>>,
+    pub opts: AnalyzeOptions,
+}
+
+fn backend(args: &AnalyzeArgs) -> Result<BackendChoice> {
+    Ok(match (args.backend, args.matrix_free) {
+        (BackendArg::Auto | BackendArg::MatrixFree, true) | (BackendArg::MatrixFree, false) => {
+            BackendChoice::Use(Backend::MatrixFree)
         }
+        (b, true) => {
+            return Err(Error::bad_input(
+                format!("--matrix-free contradicts --backend {b:?}"),
+                "give one of them",
+            ))
+        }
+        (BackendArg::Dense, _) => BackendChoice::Use(Backend::Dense),
+        (BackendArg::GaussNewton, _) => BackendChoice::Use(Backend::GaussNewton),
+        (BackendArg::Auto, _) => BackendChoice::Auto,
+    })
+}
+
+impl Config {
+    pub fn new(args: &AnalyzeArgs) -> Result<Self> {
+        let opts = AnalyzeOptions {
+            refine: args.refine,
+            eta: args.eta,
+            backend: backend(args)?,
+            ..AnalyzeOptions::default()
+        };
+        let params = param_map(&args.params)?;
+        if args.vars.is_some() && args.expr.is_none() {
+            return Err(Error::bad_input(
+                "--vars names the variables of a text loss and needs --expr",
+                "drop --vars, or give the loss as text with --expr",
+            ));
+        }
+        check_vars_params(args.vars.as_deref(), &params)?;
+        let target = match (&args.expr, &args.model, &args.loss) {
+            (Some(e), _, _) => Target::Expr(e.clone(), args.vars.clone()),
+            (None, Some(m), _) => Target::Model(m.clone()),
+            (None, None, Some(l)) => Target::Entry(l.clone()),
+            (None, None, None) => {
+                if !params.is_empty() || args.point.is_some() {
+                    return Err(Error::bad_input(
+                        "--param and --point need --loss",
+                        "name the loss: --loss NAME",
+                    ));
+                }
+                Target::Catalog
+            }
+        };
+        Ok(Config {
+            target,
+            params,
+            point: args.point.clone(),
+            opts,
+        })
     }
 }
 
-/// Builds catalog entry `name` and describes it.
-fn build(
-    name: &str,
-    params: &BTreeMap<String, String>,
-) -> Result<(catalog::CatalogInstance, LossInfo)> {
-    let inst = catalog::build(name, params)?;
-    let info = LossInfo {
-        name: inst.name.clone(),
-        params: inst.params.clone(),
-        dim: inst.loss.dim(),
-    };
-    Ok((inst, info))
+/// The result of `analyze`.
+pub enum Output {
+    /// One analysis; for a text loss also its variables and where their order came from.
+    One(Box<Analysis>, Option<(Vec<String>, String)>),
+    /// Every catalog entry (an error as text where one failed).
+    Catalog(Vec<(String, std::result::Result<Analysis, String>)>),
 }
 
 fn run_one(
@@ -98,112 +127,91 @@ fn run_one(
     params: &BTreeMap<String, String>,
     point: Option<&[f64]>,
     opts: &AnalyzeOptions,
-) -> Result<eosflip::report::Analysis> {
-    let (inst, info) = build(name, params)?;
+) -> Result<Analysis> {
+    let inst = catalog::build(name, params)?;
+    let info = LossInfo {
+        name: inst.name.clone(),
+        params: inst.params.clone(),
+        dim: eosflip::Loss::dim(&inst.loss),
+    };
     analyze(&inst.loss, info, point.unwrap_or(&inst.default_point), opts)
 }
 
-fn backend(args: &AnalyzeArgs) -> Result<BackendChoice> {
-    Ok(match (args.backend.as_str(), args.matrix_free) {
-        (_, true) if args.backend != "auto" && args.backend != "matrix-free" => {
-            return Err(Error::bad_input(
-                format!("--matrix-free contradicts --backend {}", args.backend),
-                "give one of them",
-            ))
+/// Runs the analysis.
+pub fn compute(cfg: &Config) -> Result<Output> {
+    let point = cfg.point.as_deref();
+    Ok(match &cfg.target {
+        Target::Expr(expr, vars) => {
+            let (a, vars) = super::symbolic::analyze_expr(
+                expr,
+                vars.as_deref(),
+                &cfg.params,
+                point,
+                &cfg.opts,
+            )?;
+            Output::One(Box::new(a), Some(vars))
         }
-        (_, true) | ("matrix-free", _) => BackendChoice::Use(Backend::MatrixFree),
-        ("dense", _) => BackendChoice::Use(Backend::Dense),
-        ("gauss-newton", _) => BackendChoice::Use(Backend::GaussNewton),
-        _ => BackendChoice::Auto,
+        Target::Model(path) => {
+            let m = model_file::load(path)?;
+            let info = describe(&m.network, &path.display().to_string());
+            let pt = cfg.point.clone().unwrap_or(m.theta);
+            let (a, _) = analyze_point(&m.network, info, &pt, &cfg.opts, Some(&m.network))?;
+            Output::One(Box::new(a), None)
+        }
+        Target::Entry(name) => Output::One(
+            Box::new(run_one(name, &cfg.params, point, &cfg.opts)?),
+            None,
+        ),
+        Target::Catalog => {
+            let empty = BTreeMap::new();
+            Output::Catalog(
+                ENTRIES
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.name.to_string(),
+                            run_one(e.name, &empty, None, &cfg.opts).map_err(|err| err.to_string()),
+                        )
+                    })
+                    .collect(),
+            )
+        }
     })
 }
 
-pub fn run(args: &AnalyzeArgs) -> Result<i32> {
-    let opts = AnalyzeOptions {
-        refine: args.refine,
-        eta: parse_eta(&args.eta)?,
-        backend: backend(args)?,
-        ..AnalyzeOptions::default()
-    };
-    let params = parse_params(&args.params)?;
-    let point = args
-        .point
-        .as_deref()
-        .map(|p| parse_numbers(p, "--point"))
-        .transpose()?;
-    if args.vars.is_some() && args.expr.is_none() {
-        return Err(Error::bad_input(
-            "--vars names the variables of a text loss and needs --expr",
-            "drop --vars, or give the loss as text with --expr",
-        ));
-    }
-    if let Some(vars) = &args.vars {
-        if let Some(v) = vars
-            .split(',')
-            .map(str::trim)
-            .find(|v| params.contains_key(*v))
-        {
-            return Err(Error::bad_input(
-                format!("'{v}' is given both in --vars (a variable) and in --param (a constant)"),
-                format!("drop '{v}' from --vars to keep it a constant, or drop --param {v}=…"),
-            ));
+/// Prints the result.
+pub fn print(o: &Output, format: Format, w: &mut dyn Write) -> std::io::Result<()> {
+    match (o, format) {
+        (Output::One(a, None), Format::Table) => table::detail(w, a),
+        (Output::One(a, Some((vars, order))), Format::Table) => {
+            writeln!(w, "variables: {} (order: {order})", vars.join(", "))?;
+            table::detail(w, a)
         }
-    }
-    if args.expr.is_some() {
-        return super::symbolic::run_analyze_expr(args, &params, point.as_deref(), &opts);
-    }
-    if let Some(path) = &args.model {
-        let m = model_file::load(path)?;
-        let info = describe(&m.network, &path.display().to_string());
-        let pt = point.unwrap_or(m.theta);
-        let (a, _) = analyze_point(&m.network, info, &pt, &opts, Some(&m.network))?;
-        print_one(&a, args.json);
-        return Ok(0);
-    }
-    let Some(name) = &args.loss else {
-        if !params.is_empty() || point.is_some() {
-            return Err(Error::bad_input(
-                "--param and --point need --loss",
-                "name the loss: --loss NAME",
-            ));
+        (Output::One(a, vars), _) => {
+            let mut v = serde_json::to_value(a).expect("serializable");
+            if let Some((vars, order)) = vars {
+                v["variables"] = serde_json::json!(vars);
+                v["variable_order"] = serde_json::json!(order);
+            }
+            write_json(w, format, &v)
         }
-        return run_catalog(args.json, &opts);
-    };
-    let a = run_one(name, &params, point.as_deref(), &opts)?;
-    print_one(&a, args.json);
-    Ok(0)
-}
-
-fn print_one(a: &eosflip::report::Analysis, json: bool) {
-    if json {
-        outln!("{}", serde_json::to_string_pretty(a).expect("serializable"));
-    } else {
-        outp!("{}", table::detail(a));
+        (Output::Catalog(rows), Format::Table) => table::summary(w, rows),
+        (Output::Catalog(rows), _) => {
+            let analyses: Vec<_> = rows.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+            if format == Format::Jsonl {
+                return analyses.iter().try_for_each(|a| write_json(w, format, a));
+            }
+            let out = serde_json::json!({ "schema_version": SCHEMA_VERSION, "analyses": analyses });
+            write_json(w, format, &out)
+        }
     }
 }
 
-/// Every catalog entry at its default point: one summary table (or a JSON object).
-fn run_catalog(json: bool, opts: &AnalyzeOptions) -> Result<i32> {
-    let empty = BTreeMap::new();
-    let rows: Vec<(String, std::result::Result<_, String>)> = ENTRIES
-        .iter()
-        .map(|e| {
-            (
-                e.name.to_string(),
-                run_one(e.name, &empty, None, opts).map_err(|err| err.to_string()),
-            )
-        })
-        .collect();
-    let failed = rows.iter().any(|(_, r)| r.is_err());
-    if json {
-        let analyses: Vec<_> = rows.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
-        let out = serde_json::json!({ "schema_version": SCHEMA_VERSION, "analyses": analyses });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("serializable")
-        );
-    } else {
-        outp!("{}", table::summary(&rows));
-    }
-    Ok(if failed { 2 } else { 0 })
+pub fn run(args: &AnalyzeArgs, ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
+    let out = compute(&Config::new(args)?)?;
+    print(&out, ctx.format, w).map_err(super::out::io)?;
+    Ok(match &out {
+        Output::Catalog(rows) if rows.iter().any(|(_, r)| r.is_err()) => ExitStatus::Error,
+        _ => ExitStatus::Success,
+    })
 }

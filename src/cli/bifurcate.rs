@@ -3,11 +3,13 @@
 //! as JSON.
 
 use super::plot::{self, colors, Figure, Panel, Series, Style, VLine};
-use super::source::{describe_loss, short_point, with_loss, Loaded, SourceArgs, WithLoss};
+use super::source::{describe_loss, short_point, with_loss, Loaded, Source, SourceArgs, WithLoss};
+use super::{table, Ctx, ExitStatus, Format};
 use eosflip::simulate::bifurcation::{bifurcation, BifurcationDiagram, BifurcationOptions};
 use eosflip::simulate::gd::GdStop;
 use eosflip::{Error, Loss, Result};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `bifurcate`.
 #[derive(Debug, clap::Args)]
@@ -95,12 +97,13 @@ fn validate(a: &BifurcateArgs) -> Result<BifurcationOptions> {
     })
 }
 
-struct Run(BifurcationOptions);
+struct Run(BifurcationOptions, indicatif::ProgressBar);
 
 impl WithLoss for Run {
     type Out = (BifurcationDiagram, String);
     fn run<L: Loss + Sync>(self, l: Loaded<'_, L>) -> Result<Self::Out> {
-        let d = bifurcation(l.loss, &l.flip, &self.0, &|| {});
+        let bar = self.1;
+        let d = bifurcation(l.loss, &l.flip, &self.0, &|| bar.inc(1));
         let title = format!(
             "Bifurcation diagram of GD: {} at θ* = {}",
             describe_loss(&l.analysis.loss),
@@ -110,9 +113,12 @@ impl WithLoss for Run {
     }
 }
 
-pub fn run(args: &BifurcateArgs) -> Result<i32> {
+pub fn run(args: &BifurcateArgs, ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
     let opts = validate(args)?;
-    let (d, title) = with_loss(&args.source, Run(opts))?;
+    let source = Source::new(&args.source)?;
+    let bar = super::progress::bar(ctx.progress, opts.steps as u64, "bifurcate");
+    let (d, title) = with_loss(&source, Run(opts, bar.clone()))?;
+    bar.finish_and_clear();
     let svg = plot::render(&figure(&d, &title))?;
     plot::write(&args.out, &svg)?;
     let data = plot::beside(&args.out, "json");
@@ -120,25 +126,62 @@ pub fn run(args: &BifurcateArgs) -> Result<i32> {
         &data,
         &serde_json::to_string_pretty(&d).expect("serializable"),
     )?;
+    print(&d, &args.out, &data, ctx.format, w).map_err(super::out::io)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The key numbers of the diagram (the full data are in the JSON file beside the SVG).
+fn print(
+    d: &BifurcationDiagram,
+    svg: &Path,
+    data: &Path,
+    format: Format,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let escaped = d
         .columns
         .iter()
         .filter(|c| c.stop == GdStop::Escaped)
         .count();
-    println!("wrote {} and {}", args.out.display(), data.display());
-    println!(
-        "λ = {:.6e}, η* = 2/λ = {:.6e}, c1 = {}, |Π_T g| = {}; {} step sizes, {} escaped",
-        d.sharpness,
-        d.eta_star,
-        d.c1.map_or("undefined".into(), |c| format!("{c:.6e}")),
-        d.drift_norm.map_or("—".into(), |c| format!("{c:.3e}")),
-        d.columns.len(),
-        escaped
-    );
-    for (k, eta) in first_periods(&d) {
-        println!("first attractor of period {k}: η ≈ {eta:.6}");
+    let periods = first_periods(d);
+    if format != Format::Table {
+        let first: Vec<_> = periods
+            .iter()
+            .map(|(k, eta)| serde_json::json!({"period": k, "eta": eta}))
+            .collect();
+        let v = serde_json::json!({
+            "svg": svg, "data": data, "sharpness": d.sharpness, "eta_star": d.eta_star,
+            "c1": d.c1, "drift_norm": d.drift_norm, "step_sizes": d.columns.len(),
+            "escaped": escaped, "first_periods": first,
+        });
+        return super::write_json(w, format, &v);
     }
-    Ok(0)
+    writeln!(w, "wrote {} and {}", svg.display(), data.display())?;
+    let mut t = table::new(&[]);
+    let rows = [
+        ("λ", format!("{:.6e}", d.sharpness)),
+        ("η* = 2/λ", format!("{:.6e}", d.eta_star)),
+        (
+            "c1",
+            d.c1.map_or("undefined".into(), |c| format!("{c:.6e}")),
+        ),
+        (
+            "|Π_T g|",
+            d.drift_norm.map_or("—".into(), |c| format!("{c:.3e}")),
+        ),
+        (
+            "step sizes",
+            format!("{} ({escaped} escaped)", d.columns.len()),
+        ),
+    ];
+    for (k, v) in rows {
+        t.add_row(vec![k.to_string(), v]);
+    }
+    writeln!(w, "{t}")?;
+    for (k, eta) in periods {
+        writeln!(w, "first attractor of period {k}: η ≈ {eta:.6}")?;
+    }
+    Ok(())
 }
 
 /// The first η with an attractor of 2, 4, 8 distinct points.
@@ -272,7 +315,7 @@ pub fn figure(d: &BifurcationDiagram, title: &str) -> Figure {
         "Π_T g = 0 at θ*: the flip has a 2-cycle branch p² ≈ β/c1 (drawn for |β| ≤ 0.3, c1 linear in η).".into()
     } else {
         format!(
-            "Π_T g ≠ 0 at θ* (|Π_T g| = {}): no 2-cycle at θ*; GD drifts along M toward λ ≈ 2/η (MATH.md §4–5), so no branch is drawn.",
+            "Π_T g ≠ 0 at θ* (|Π_T g| = {}): no 2-cycle at θ*; GD drifts along M toward λ ≈ 2/η (docs/math.md §4–5), so no branch is drawn.",
             d.drift_norm.map_or("—".into(), plot::short)
         )
     });

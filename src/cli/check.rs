@@ -1,17 +1,58 @@
-//! `eosflip check`: case files → reports → table or JSON; exit 0 when every expectation is met,
-//! 1 when one is not, 2 on bad input.
+//! `eosflip check`: case files → a validated configuration → the cases run on the numeric
+//! pool (`--jobs`, output in case order whatever the threads) → a table, JSON or JSON Lines;
+//! exit 0 when every expectation is met, 1 when one is not, 2 on bad input. With
+//! `--shard i/n` only the i-th slice runs, printed as JSON Lines for `eosflip merge`.
 
-use super::args::CheckArgs;
-use eosflip::assumptions::{Outcome, IDS};
-use eosflip::check::run::run_case_in;
-use eosflip::check::run::CHECK_SCHEMA_VERSION;
+use super::args::{CheckArgs, HypothesisArg, ValidationArg};
+use super::values::Shard;
+use super::{progress, table, write_json, Ctx, ExitStatus, Format};
+use eosflip::assumptions::{Hypothesis, Outcome};
+use eosflip::check::run::{run_case_in, CHECK_SCHEMA_VERSION};
+use eosflip::check::validations::ValidationKind;
 use eosflip::check::{embedded_cases, CaseFile, CaseReport, CheckOptions};
+use eosflip::simulate::gd::NoObserver;
 use eosflip::{Error, Result};
-use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
+/// One case file and the directory its relative paths start from (None: embedded).
 type Loaded = (CaseFile, Option<PathBuf>);
+
+/// One case's result with its place in the run: a line of `--format jsonl` and `--shard`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRecord {
+    /// Version of this record's schema (that of the check JSON).
+    pub schema_version: u32,
+    /// Position of the case among all selected cases (0-based).
+    pub index: usize,
+    /// Number of selected cases (over all shards).
+    pub total: usize,
+    /// The `theorems/` file the case instantiates.
+    pub theorem: Option<String>,
+    /// The result.
+    pub report: CaseReport,
+}
+
+/// The validated configuration of `check`.
+struct Config {
+    cases: Vec<Loaded>,
+    opts: CheckOptions,
+    shard: Option<Shard>,
+    report: Option<PathBuf>,
+}
+
+fn parent(p: &Path) -> Option<PathBuf> {
+    p.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            d.to_path_buf()
+        }
+    })
+}
 
 fn load(args: &CheckArgs) -> Result<Vec<Loaded>> {
     if let Some(model) = &args.model {
@@ -29,21 +70,14 @@ fn load(args: &CheckArgs) -> Result<Vec<Loaded>> {
                     "give the path of a TOML case file",
                 )
             })?;
-            let dir = p.parent().map(|d| {
-                if d.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    d.to_path_buf()
-                }
-            });
-            Ok((CaseFile::parse(&text, &p.display().to_string())?, dir))
+            Ok((CaseFile::parse(&text, &p.display().to_string())?, parent(p)))
         })
         .collect()
 }
 
 /// `check --model FILE`: the hypotheses A1–A6 at the model's θ, no expectations, and the
 /// validations named by `--validations`.
-fn model_case(path: &std::path::Path) -> Result<Loaded> {
+fn model_case(path: &Path) -> Result<Loaded> {
     let name = path
         .file_stem()
         .map_or("model".into(), |s| s.to_string_lossy().to_string());
@@ -55,96 +89,130 @@ fn model_case(path: &std::path::Path) -> Result<Loaded> {
         "name = {name:?}\ndescription = {:?}\ntheorem = \"convergence_at_threshold.md\"\n[loss]\nmodel = {file:?}\n",
         format!("model file {}", path.display())
     );
-    let dir = path.parent().map(|d| {
-        if d.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            d.to_path_buf()
-        }
-    });
-    Ok((CaseFile::parse(&toml, &path.display().to_string())?, dir))
+    Ok((
+        CaseFile::parse(&toml, &path.display().to_string())?,
+        parent(path),
+    ))
 }
 
-fn parse_only(only: &Option<String>) -> Result<Vec<String>> {
-    let Some(text) = only else {
-        return Ok(Vec::new());
-    };
-    text.split(',')
-        .map(|s| {
-            let id = s.trim().to_uppercase();
-            if IDS.contains(&id.as_str()) {
-                Ok(id)
-            } else {
-                Err(Error::bad_input(
-                    format!("--only: unknown hypothesis '{}'", s.trim()),
-                    "use IDs among A1, A2, A3, A4, A5, A6",
-                ))
+fn hypothesis(h: HypothesisArg) -> Hypothesis {
+    Hypothesis::ALL[h as usize]
+}
+
+fn validation(v: ValidationArg) -> ValidationKind {
+    match v {
+        ValidationArg::Amplitude => ValidationKind::Amplitude,
+        ValidationArg::Drift => ValidationKind::Drift,
+        ValidationArg::Convergence => ValidationKind::Convergence,
+        ValidationArg::Exception => ValidationKind::Exception,
+    }
+}
+
+impl Config {
+    fn new(args: &CheckArgs) -> Result<Self> {
+        let opts = CheckOptions {
+            only: args.only.iter().map(|&h| hypothesis(h)).collect(),
+            validate: !args.no_validate,
+        };
+        let mut cases = load(args)?;
+        if let Some(v) = &args.validations {
+            for (c, _) in cases.iter_mut() {
+                c.validations = v
+                    .iter()
+                    .map(|&v| validation(v).name().to_string())
+                    .collect();
             }
+        }
+        for (case, dir) in &cases {
+            eosflip::check::preflight::preflight(case, dir.as_deref())?;
+        }
+        Ok(Config {
+            cases,
+            opts,
+            shard: args.shard,
+            report: args.report.clone(),
         })
-        .collect()
+    }
 }
 
-pub fn run(args: &CheckArgs) -> Result<i32> {
-    let opts = CheckOptions {
-        only: parse_only(&args.only)?,
-        validate: !args.no_validate,
-    };
-    let mut cases = load(args)?;
-    if let Some(v) = &args.validations {
-        for (c, _) in cases.iter_mut() {
-            c.validations = v.split(',').map(|s| s.trim().to_string()).collect();
-            if let Some(bad) = c
-                .validations
-                .iter()
-                .find(|v| !eosflip::check::case::VALIDATIONS.contains(&v.as_str()))
-            {
-                return Err(Error::bad_input(
-                    format!("--validations: unknown validation '{bad}'"),
-                    "use amplitude, drift, convergence, exception",
-                ));
-            }
-        }
-    }
-    for (case, dir) in &cases {
-        eosflip::check::preflight::preflight(case, dir.as_deref())?;
-    }
+/// Runs the selected cases on the numeric pool; records in case order.
+fn compute(cfg: &Config, show: bool) -> Vec<CaseRecord> {
+    let total = cfg.cases.len();
+    let selected: Vec<(usize, &Loaded)> = cfg
+        .cases
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| cfg.shard.is_none_or(|s| s.contains(*k)))
+        .collect();
     #[cfg(feature = "symbolic")]
-    if cases.iter().any(|(c, _)| c.loss.expr.is_some()) {
+    if selected.iter().any(|(_, (c, _))| c.loss.expr.is_some()) {
         super::symbolic::notice();
     }
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let mut reports = Vec::with_capacity(cases.len());
-    let n = cases.len();
-    for (i, (case, dir)) in cases.iter().enumerate() {
-        let mut progress = |step: usize, max: usize| {
-            if show {
-                let pct = (100 * step.min(max)).checked_div(max).unwrap_or(100);
-                eprint!("\r\x1b[2K[{:>2}/{n}] {:<28} {pct:>3}%", i + 1, case.name);
-                let _ = std::io::stderr().flush();
-            }
-        };
-        progress(0, 1);
-        reports.push(run_case_in(case, dir.as_deref(), &opts, &mut progress));
-    }
-    if show {
-        eprint!("\r\x1b[2K");
-    }
-    let all_met = reports.iter().all(|r| r.met);
-    if let Some(dir) = &args.report {
-        let files: Vec<&CaseFile> = cases.iter().map(|(c, _)| c).collect();
-        let path = super::report::write(dir, &files, &reports)?;
+    let bar = progress::bar(show, selected.len() as u64, "check");
+    let records = eosflip::parallel::pool().install(|| {
+        selected
+            .par_iter()
+            .map(|&(index, (case, dir))| {
+                bar.set_message(case.name.clone());
+                let report = run_case_in(case, dir.as_deref(), &cfg.opts, &mut NoObserver);
+                bar.inc(1);
+                CaseRecord {
+                    schema_version: CHECK_SCHEMA_VERSION,
+                    index,
+                    total,
+                    theorem: case.theorem.clone(),
+                    report,
+                }
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    records
+}
+
+pub fn run(args: &CheckArgs, ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
+    let cfg = Config::new(args)?;
+    let records = compute(&cfg, ctx.progress);
+    let format = if cfg.shard.is_some() {
+        Format::Jsonl
+    } else {
+        ctx.format
+    };
+    finish(&records, cfg.report.as_deref(), format, w)
+}
+
+/// Writes the report (if asked), prints the records and returns the exit status; shared with
+/// `merge`.
+pub fn finish(
+    records: &[CaseRecord],
+    report: Option<&Path>,
+    format: Format,
+    w: &mut dyn Write,
+) -> Result<ExitStatus> {
+    let all_met = records.iter().all(|r| r.report.met);
+    if let Some(dir) = report {
+        let theorems: Vec<Option<String>> = records.iter().map(|r| r.theorem.clone()).collect();
+        let reports: Vec<CaseReport> = records.iter().map(|r| r.report.clone()).collect();
+        let path = super::report::write(dir, &theorems, &reports)?;
         eprintln!("wrote {}", path.display());
     }
-    if args.json {
-        let out = serde_json::json!({ "schema_version": CHECK_SCHEMA_VERSION, "all_met": all_met, "cases": reports });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("serializable")
-        );
-    } else {
-        outp!("{}", table(&reports, &opts));
+    print(records, format, w).map_err(super::out::io)?;
+    Ok(ExitStatus::met(all_met))
+}
+
+/// Prints the records: a verdict table with the validations and unmet expectations below it,
+/// one JSON object (`{schema_version, all_met, cases}`), or one record per line.
+pub fn print(records: &[CaseRecord], format: Format, w: &mut dyn Write) -> std::io::Result<()> {
+    let reports: Vec<&CaseReport> = records.iter().map(|r| &r.report).collect();
+    match format {
+        Format::Jsonl => records.iter().try_for_each(|r| write_json(w, format, r)),
+        Format::Json => {
+            let all_met = reports.iter().all(|r| r.met);
+            let out = serde_json::json!({ "schema_version": CHECK_SCHEMA_VERSION, "all_met": all_met, "cases": reports });
+            write_json(w, format, &out)
+        }
+        Format::Table => print_table(&reports, w),
     }
-    Ok(if all_met { 0 } else { 1 })
 }
 
 fn mark(o: Outcome) -> &'static str {
@@ -156,77 +224,96 @@ fn mark(o: Outcome) -> &'static str {
     }
 }
 
-fn table(reports: &[CaseReport], opts: &CheckOptions) -> String {
-    let ids: Vec<&str> = IDS
-        .iter()
-        .copied()
-        .filter(|id| opts.only.is_empty() || opts.only.iter().any(|o| o == id))
+fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()> {
+    // The hypotheses that were checked (all of them when no case got that far).
+    let mut ids: Vec<Hypothesis> = Hypothesis::ALL
+        .into_iter()
+        .filter(|id| reports.iter().any(|r| r.checks.iter().any(|c| c.id == *id)))
         .collect();
-    let mut s = String::new();
-    let _ = write!(s, "{:<28}", "case");
-    for id in &ids {
-        let _ = write!(s, " {id:>8}");
+    if ids.is_empty() {
+        ids = Hypothesis::ALL.to_vec();
     }
-    let _ = writeln!(s, " {:>14}  expectations", "c1");
+    let mut header = vec!["case"];
+    header.extend(ids.iter().map(|h| h.id()));
+    header.extend(["c1", "met"]);
+    let mut t = table::new(&header);
     for r in reports {
-        let _ = write!(s, "{:<28}", r.name);
+        let mut row = vec![r.name.clone()];
         for id in &ids {
             let cell = r
                 .checks
                 .iter()
                 .find(|c| c.id == *id)
                 .map_or("—", |c| mark(c.outcome));
-            let unmet = r.expectations.iter().any(|e| e.what == *id && !e.met);
-            let _ = write!(
-                s,
-                " {:>8}",
-                if unmet {
-                    format!("{cell}!")
-                } else {
-                    cell.to_string()
-                }
-            );
+            let unmet = r.expectations.iter().any(|e| e.what == id.id() && !e.met);
+            row.push(if unmet {
+                format!("{cell}!")
+            } else {
+                cell.to_string()
+            });
         }
-        let c1 = r
-            .analysis
-            .as_ref()
-            .and_then(|a| a.c1)
-            .map_or("—".to_string(), |c| format!("{c:.6e}"));
+        row.push(
+            r.analysis
+                .as_ref()
+                .and_then(|a| a.c1)
+                .map_or("—".to_string(), |c| format!("{c:.3e}")),
+        );
         let met = r.expectations.iter().filter(|e| e.met).count();
-        let status = if r.met {
-            "met".to_string()
-        } else {
-            "NOT MET".to_string()
-        };
-        let _ = writeln!(s, " {c1:>14}  {met}/{} {status}", r.expectations.len());
-        if let Some(e) = &r.error {
-            let _ = writeln!(s, "    error: {}", e.lines().next().unwrap_or(""));
+        let status = if r.met { "" } else { " NOT MET" };
+        row.push(format!("{met}/{}{status}", r.expectations.len()));
+        t.add_row(row);
+    }
+    // Verdicts and numbers never wrap; the case names take what is left. On a narrow terminal
+    // the padding of the narrow columns goes first.
+    let narrow = table::width().is_some_and(|w| w < 120);
+    for i in 1..header.len() {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            if narrow {
+                c.set_padding((0, 1));
+            }
         }
-        for v in &r.validations {
-            let _ = writeln!(
-                s,
-                "    {:<11} {:<12} {}",
-                v.name,
-                format!("{:?}", v.outcome).to_lowercase(),
-                v.summary
-            );
+    }
+    writeln!(w, "{t}")?;
+    let mut v = table::new(&["case: validation", "key numbers"]);
+    let mut any = false;
+    for r in reports {
+        for x in &r.validations {
+            any = true;
+            v.add_row(vec![
+                format!(
+                    "{}\n{}: {}",
+                    r.name,
+                    x.name,
+                    format!("{:?}", x.outcome).to_lowercase()
+                ),
+                super::summary::validation_line(x),
+            ]);
+        }
+    }
+    if any {
+        writeln!(w, "{v}")?;
+    }
+    for r in reports {
+        if let Some(e) = &r.error {
+            let line = format!("{}: error: {}", r.name, e.lines().next().unwrap_or(""));
+            table::para(w, &line, 4)?;
         }
         for e in r.expectations.iter().filter(|e| !e.met) {
-            let _ = writeln!(
-                s,
-                "    unmet: {} expected {} got {}",
-                e.what, e.expected, e.got
+            let line = format!(
+                "{}: unmet: {} expected {} got {}",
+                r.name, e.what, e.expected, e.got
             );
+            table::para(w, &line, 4)?;
         }
     }
     let n_met = reports.iter().filter(|r| r.met).count();
-    let _ = writeln!(s, "verdicts: holds / FAILS / incon(clusive) / n/a (not applicable); '!' marks a verdict that differs from the case file.");
-    let _ = writeln!(
-        s,
+    table::para(w, "verdicts: holds / FAILS / incon(clusive) / n/a (not applicable); '!' marks a verdict that differs from the case file.", 10)?;
+    writeln!(
+        w,
         "summary: {} cases, {} met all expectations, {} did not",
         reports.len(),
         n_met,
         reports.len() - n_met
-    );
-    s
+    )
 }

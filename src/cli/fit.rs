@@ -1,10 +1,13 @@
-//! `eosflip fit`: train a model file's network to interpolation and write the fitted file.
+//! `eosflip fit`: train a model file's network to interpolation and write the fitted file;
+//! exit 1 when it does not interpolate.
 
 use super::args::FitArgs;
+use super::{table, write_json, Ctx, ExitStatus, Format};
 use eosflip::loss::network::{fit::fit, model_file};
 use eosflip::{Error, Result};
+use std::io::Write;
 
-pub fn run(args: &FitArgs) -> Result<i32> {
+pub fn run(args: &FitArgs, ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
     let m = model_file::load(&args.model)?;
     let r = fit(&m.network, &m.theta, args.max_steps);
     let text =
@@ -15,31 +18,35 @@ pub fn run(args: &FitArgs) -> Result<i32> {
             "give a writable path for --out",
         )
     })?;
-    if args.json {
-        let out = serde_json::json!({
-            "model": args.model, "out": args.out, "interpolates": r.interpolates, "residual": r.residual,
-            "tolerance": r.tolerance, "loss": r.loss, "grad_norm": r.grad_norm, "steps": r.steps, "stop": r.stop,
-        });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("serializable")
-        );
-    } else {
-        outln!(
-            "model        {} (P = {})",
-            args.model.display(),
-            m.theta.len()
-        );
-        outln!("steps        {}", r.steps);
-        outln!(
-            "residual     {:.6e}   (tolerance {:.1e})",
-            r.residual,
-            r.tolerance
-        );
-        outln!("loss         {:.6e}", r.loss);
-        outln!("|grad L|     {:.6e}", r.grad_norm);
-        outln!("interpolates {}   ({})", r.interpolates, r.stop);
-        outln!("written      {}", args.out.display());
-    }
-    Ok(if r.interpolates { 0 } else { 1 })
+    let mut print = || -> std::io::Result<()> {
+        if ctx.format != Format::Table {
+            let out = serde_json::json!({
+                "model": args.model, "out": args.out, "interpolates": r.interpolates, "residual": r.residual,
+                "tolerance": r.tolerance, "loss": r.loss, "grad_norm": r.grad_norm, "steps": r.steps, "stop": r.stop,
+            });
+            return write_json(w, ctx.format, &out);
+        }
+        let mut t = table::new(&[]);
+        let rows = [
+            (
+                "model",
+                format!("{} (P = {})", args.model.display(), m.theta.len()),
+            ),
+            ("steps", r.steps.to_string()),
+            (
+                "residual",
+                format!("{:.6e}   (tolerance {:.1e})", r.residual, r.tolerance),
+            ),
+            ("loss", format!("{:.6e}", r.loss)),
+            ("|grad L|", format!("{:.6e}", r.grad_norm)),
+            ("interpolates", format!("{}   ({})", r.interpolates, r.stop)),
+            ("written", args.out.display().to_string()),
+        ];
+        for (k, v) in rows {
+            t.add_row(vec![k.to_string(), v]);
+        }
+        writeln!(w, "{t}")
+    };
+    print().map_err(super::out::io)?;
+    Ok(ExitStatus::met(r.interpolates))
 }

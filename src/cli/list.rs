@@ -1,39 +1,51 @@
-//! `eosflip list`: the catalog.
+//! `eosflip list`: the catalog (a table, or JSON with every entry and parameter).
 
-use super::args::ListArgs;
-use eosflip::loss::catalog::ENTRIES;
+use super::{table, write_json, Ctx, ExitStatus, Format};
+use eosflip::loss::catalog::{EntrySpec, ENTRIES};
 use eosflip::Result;
+use std::io::Write;
 
-pub fn run(args: &ListArgs) -> Result<i32> {
-    if args.json {
-        let entries: Vec<serde_json::Value> = ENTRIES
+pub fn run(ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
+    print(ENTRIES, ctx.format, w).map_err(super::out::io)?;
+    Ok(ExitStatus::Success)
+}
+
+fn json(e: &EntrySpec) -> serde_json::Value {
+    serde_json::json!({
+        "name": e.name,
+        "formula": e.formula,
+        "minimizers": e.minimizers,
+        "default_point": e.default_point,
+        "params": e.params.iter().map(|p| serde_json::json!({
+            "name": p.name, "default": p.default, "doc": p.doc
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print(entries: &[EntrySpec], format: Format, w: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => write_json(w, format, &entries.iter().map(json).collect::<Vec<_>>()),
+        Format::Jsonl => entries
             .iter()
-            .map(|e| {
-                serde_json::json!({
-                    "name": e.name,
-                    "formula": e.formula,
-                    "minimizers": e.minimizers,
-                    "default_point": e.default_point,
-                    "params": e.params.iter().map(|p| serde_json::json!({
-                        "name": p.name, "default": p.default, "doc": p.doc
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&entries).expect("serializable")
-        );
-        return Ok(0);
-    }
-    for e in ENTRIES {
-        outln!("{}\n  {}", e.name, e.formula);
-        outln!("  minimizers:    {}", e.minimizers);
-        outln!("  default point: {}", e.default_point);
-        for p in e.params {
-            outln!("  --param {}={:<10} {}", p.name, p.default, p.doc);
+            .try_for_each(|e| write_json(w, format, &json(e))),
+        Format::Table => {
+            let mut t = table::new(&["loss", "formula, minimizers, default point", "parameters"]);
+            for e in entries {
+                let params: Vec<String> = e
+                    .params
+                    .iter()
+                    .map(|p| format!("--param {}={}: {}", p.name, p.default, p.doc))
+                    .collect();
+                t.add_row(vec![
+                    e.name.to_string(),
+                    format!(
+                        "{}\nminimizers: {}\ndefault point: {}",
+                        e.formula, e.minimizers, e.default_point
+                    ),
+                    params.join("\n"),
+                ]);
+            }
+            writeln!(w, "{t}")
         }
-        outln!();
     }
-    Ok(0)
 }

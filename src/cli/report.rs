@@ -3,9 +3,9 @@
 //! and a plot where one applies.
 
 use super::plot::{self, colors, Figure, Panel, Series, Style};
-use eosflip::assumptions::{Outcome, IDS};
+use eosflip::assumptions::{Hypothesis, Outcome};
 use eosflip::check::validations::ValidationDetail;
-use eosflip::check::{CaseFile, CaseReport};
+use eosflip::check::CaseReport;
 use eosflip::simulate::threshold::ThresholdRun;
 use eosflip::{Error, Result};
 use std::fmt::Write as _;
@@ -30,7 +30,7 @@ fn cell(o: Outcome) -> (&'static str, &'static str) {
 /// Writes `DIR/index.html`; returns its path.
 pub fn write(
     dir: &Path,
-    cases: &[&CaseFile],
+    theorems: &[Option<String>],
     reports: &[CaseReport],
 ) -> Result<std::path::PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| {
@@ -43,11 +43,11 @@ pub fn write(
         )
     })?;
     let path = dir.join("index.html");
-    plot::write(&path, &page(cases, reports)?)?;
+    plot::write(&path, &page(theorems, reports)?)?;
     Ok(path)
 }
 
-fn page(cases: &[&CaseFile], reports: &[CaseReport]) -> Result<String> {
+fn page(theorems: &[Option<String>], reports: &[CaseReport]) -> Result<String> {
     let mut h = String::new();
     let met = reports.iter().filter(|r| r.met).count();
     let _ = write!(
@@ -62,14 +62,14 @@ section{{border-top:1px solid #ddd;margin-top:2em}}</style></head><body>\n\
         esc(plot::CONVENTION)
     );
     h.push_str("<table><tr><th>case</th>");
-    for id in IDS {
+    for id in Hypothesis::ALL {
         let _ = write!(h, "<th>{id}</th>");
     }
     h.push_str("<th>c1</th><th>expectations</th></tr>\n");
     for r in reports {
         let _ = write!(h, "<tr><td><a href=\"#{0}\">{0}</a></td>", esc(&r.name));
-        for id in IDS {
-            match r.checks.iter().find(|c| c.id == *id) {
+        for id in Hypothesis::ALL {
+            match r.checks.iter().find(|c| c.id == id) {
                 Some(c) => {
                     let (t, class) = cell(c.outcome);
                     let _ = write!(h, "<td class=\"{class}\">{t}</td>");
@@ -91,21 +91,21 @@ section{{border-top:1px solid #ddd;margin-top:2em}}</style></head><body>\n\
         );
     }
     h.push_str("</table>\n");
-    for (r, case) in reports.iter().zip(cases) {
-        section(&mut h, r, case)?;
+    for (r, theorem) in reports.iter().zip(theorems) {
+        section(&mut h, r, theorem.as_deref())?;
     }
     h.push_str("</body></html>\n");
     Ok(h)
 }
 
-fn section(h: &mut String, r: &CaseReport, case: &CaseFile) -> Result<()> {
+fn section(h: &mut String, r: &CaseReport, theorem: Option<&str>) -> Result<()> {
     let _ = write!(
         h,
         "<section id=\"{0}\"><h2>{0}</h2>\n<p>{1}</p>\n",
         esc(&r.name),
         esc(&r.description)
     );
-    if let Some(t) = &case.theorem {
+    if let Some(t) = theorem {
         let _ = writeln!(
             h,
             "<p>Theorem: <a href=\"../theorems/{0}\"><code>theorems/{0}</code></a></p>",
@@ -144,9 +144,9 @@ fn section(h: &mut String, r: &CaseReport, case: &CaseFile) -> Result<()> {
         let _ = writeln!(
             h,
             "<h3>{} <span class=\"{class}\">{}</span></h3>\n<p>{}</p>",
-            esc(&v.name),
+            v.name,
             format!("{:?}", v.outcome).to_lowercase(),
-            esc(&v.summary)
+            esc(&super::summary::validation_line(v))
         );
         if let Some(fig) = figure(&v.detail, &r.name) {
             let svg = plot::render(&fig)?;
@@ -236,7 +236,7 @@ fn figure(d: &ValidationDetail, case: &str) -> Option<Figure> {
                 trace_panel("from above the threshold", &c.from_above),
             ],
         )),
-        ValidationDetail::NotRun => None,
+        ValidationDetail::NotRun { .. } => None,
     }
 }
 

@@ -2,13 +2,15 @@
 //! supercritical part (c1 > 0) shaded; the data go beside the SVG as JSON.
 
 use super::plot::{self, colors, Band, Figure, Panel, Series, Style};
-use super::source::{describe_loss, with_loss, Loaded, SourceArgs, WithLoss};
+use super::source::{describe_loss, with_loss, Loaded, Source, SourceArgs, WithLoss};
+use super::{table, Ctx, ExitStatus, Format};
 use eosflip::loss::catalog::CatalogLoss;
 use eosflip::simulate::scan::{path_along_m, product_curve, scan, Scan};
 use eosflip::tolerance::Tolerances;
 use eosflip::{Error, Loss, Result};
 use plotters::prelude::SeriesLabelPosition;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
@@ -86,7 +88,7 @@ impl WithLoss for Run<'_> {
     }
 }
 
-pub fn run(args: &ScanArgs) -> Result<i32> {
+pub fn run(args: &ScanArgs, ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
     if !(2..=5000).contains(&args.points) {
         return Err(Error::bad_input(
             format!("--points {} is outside [2, 5000]", args.points),
@@ -94,30 +96,44 @@ pub fn run(args: &ScanArgs) -> Result<i32> {
         ));
     }
     plot::check_svg_path(&args.out)?;
-    let (s, title) = with_loss(&args.source, Run(args))?;
+    let source = Source::new(&args.source)?;
+    let (s, title) = with_loss(&source, Run(args))?;
     plot::write(&args.out, &plot::render(&figure(&s, &title))?)?;
     let data = plot::beside(&args.out, "json");
     plot::write(
         &data,
         &serde_json::to_string_pretty(&s).expect("serializable"),
     )?;
-    println!("wrote {} and {}", args.out.display(), data.display());
-    let sup = s
-        .points
-        .iter()
-        .filter(|p| p.supercritical == Some(true))
-        .count();
-    let sub = s
-        .points
-        .iter()
-        .filter(|p| p.supercritical == Some(false))
-        .count();
-    println!(
-        "{} points: {sup} supercritical (c1 > 0), {sub} subcritical (c1 < 0), {} undecided",
-        s.points.len(),
-        s.points.len() - sup - sub
-    );
-    Ok(0)
+    print(&s, &args.out, &data, ctx.format, w).map_err(super::out::io)?;
+    Ok(ExitStatus::Success)
+}
+
+/// How many points are super-, subcritical and undecided.
+fn print(
+    s: &Scan,
+    svg: &Path,
+    data: &Path,
+    format: Format,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let count = |v: Option<bool>| s.points.iter().filter(|p| p.supercritical == v).count();
+    let (sup, sub, und) = (count(Some(true)), count(Some(false)), count(None));
+    if format != Format::Table {
+        let v = serde_json::json!({
+            "svg": svg, "data": data, "points": s.points.len(),
+            "supercritical": sup, "subcritical": sub, "undecided": und, "alpha": s.alpha,
+        });
+        return super::write_json(w, format, &v);
+    }
+    writeln!(w, "wrote {} and {}", svg.display(), data.display())?;
+    let mut t = table::new(&[
+        "points",
+        "supercritical (c1 > 0)",
+        "subcritical (c1 < 0)",
+        "undecided",
+    ]);
+    t.add_row(vec![s.points.len(), sup, sub, und]);
+    writeln!(w, "{t}")
 }
 
 /// Contiguous runs of supercritical points as bands (edges halfway between parameters).
@@ -211,11 +227,11 @@ pub fn figure(s: &Scan, title: &str) -> Figure {
     ];
     let mut notes = vec![
         plot::CONVENTION.to_string(),
-        "c1 = (3gᵀH⁺g − L4)/(3λ) at each point's own η* (MATH.md §3); shaded: c1 > 0 decided. Where Π_T g ≠ 0 GD drifts along M (§4).".to_string(),
+        "c1 = (3gᵀH⁺g − L4)/(3λ) at each point's own η* (docs/math.md §3); shaded: c1 > 0 decided. Where Π_T g ≠ 0 GD drifts along M (§4).".to_string(),
     ];
     if let Some(a) = s.alpha {
         notes.push(format!(
-            "Product-stability α = 3l'''² − l''l'''' = {} at z*: an asymptotic (large x² + y²) criterion, not c1 > 0 on all of M (MATH.md §6).",
+            "Product-stability α = 3l'''² − l''l'''' = {} at z*: an asymptotic (large x² + y²) criterion, not c1 > 0 on all of M (docs/math.md §6).",
             plot::short(a)
         ));
     }

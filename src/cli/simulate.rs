@@ -1,14 +1,15 @@
 //! `eosflip simulate`: one GD run against the theory (library: `simulate::trajectory`), drawn
 //! as four panels against the step with the phases shaded; the data go beside the SVG as JSON.
 
-use super::analyze::parse_numbers;
 use super::plot::{self, colors, Band, Figure, Panel, Series, Style};
-use super::source::{describe_loss, short_point, with_loss, Loaded, SourceArgs, WithLoss};
+use super::source::{describe_loss, short_point, with_loss, Loaded, Source, SourceArgs, WithLoss};
+use super::{table, values, Ctx, ExitStatus, Format};
 use eosflip::simulate::trajectory::{trajectory, Phase, Trajectory};
 use eosflip::tolerance::Tolerances;
 use eosflip::{Error, Loss, Result};
 use plotters::prelude::SeriesLabelPosition;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `simulate`.
 #[derive(Debug, clap::Args)]
@@ -16,11 +17,11 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// The step size η.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = values::positive)]
     pub eta: f64,
     /// The start, comma-separated (default: θ* + 10⁻³·max(1, |θ*|)·v).
-    #[arg(long, value_name = "A,B,...", allow_hyphen_values = true)]
-    pub from: Option<String>,
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',', allow_hyphen_values = true, value_parser = values::finite)]
+    pub from: Option<Vec<f64>>,
     /// GD steps.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub steps: usize,
@@ -32,12 +33,45 @@ pub struct SimulateArgs {
     pub out: PathBuf,
 }
 
-struct Run<'a>(&'a SimulateArgs);
+/// The validated configuration.
+struct Config {
+    source: Source,
+    eta: f64,
+    from: Option<Vec<f64>>,
+    steps: usize,
+    stride: usize,
+    out: PathBuf,
+}
+
+impl Config {
+    fn new(a: &SimulateArgs) -> Result<Self> {
+        if !(1..=10_000_000).contains(&a.steps) {
+            return Err(Error::bad_input(
+                format!("--steps {} is outside [1, 10^7]", a.steps),
+                "e.g. --steps 2000",
+            ));
+        }
+        if a.stride == Some(0) {
+            return Err(Error::bad_input("--stride 0", "give a stride ≥ 1"));
+        }
+        plot::check_svg_path(&a.out)?;
+        Ok(Config {
+            source: Source::new(&a.source)?,
+            eta: a.eta,
+            from: a.from.clone(),
+            steps: a.steps,
+            stride: a.stride.unwrap_or((a.steps / 400).max(1)),
+            out: a.out.clone(),
+        })
+    }
+}
+
+struct Run<'a>(&'a Config);
 
 impl WithLoss for Run<'_> {
     type Out = (Trajectory, String);
     fn run<L: Loss + Sync>(self, l: Loaded<'_, L>) -> Result<Self::Out> {
-        let a = self.0;
+        let c = self.0;
         let p = l.loss.dim();
         if p > eosflip::flip::DENSE_AUTO_MAX {
             return Err(Error::bad_input(
@@ -49,8 +83,8 @@ impl WithLoss for Run<'_> {
             ));
         }
         let star = &l.flip.point;
-        let start = match &a.from {
-            Some(t) => parse_numbers(t, "--from")?,
+        let start = match &c.from {
+            Some(v) => v.clone(),
             None => {
                 let scale = star.iter().map(|x| x * x).sum::<f64>().sqrt().max(1.0);
                 star.iter()
@@ -59,19 +93,18 @@ impl WithLoss for Run<'_> {
                     .collect()
             }
         };
-        let stride = a.stride.unwrap_or((a.steps / 400).max(1));
         let t = trajectory(
             l.loss,
             star,
             &start,
-            a.eta,
-            a.steps,
-            stride,
+            c.eta,
+            c.steps,
+            c.stride,
             &Tolerances::default(),
         )?;
         let title = format!(
             "GD at η = {}: {} from {}",
-            plot::short(a.eta),
+            plot::short(c.eta),
             describe_loss(&l.analysis.loss),
             short_point(&start)
         );
@@ -79,47 +112,67 @@ impl WithLoss for Run<'_> {
     }
 }
 
-pub fn run(args: &SimulateArgs) -> Result<i32> {
-    if !(args.eta.is_finite() && args.eta > 0.0) {
-        return Err(Error::bad_input(
-            format!("--eta {} must be a positive number", args.eta),
-            "e.g. --eta 0.5",
-        ));
-    }
-    if !(1..=10_000_000).contains(&args.steps) {
-        return Err(Error::bad_input(
-            format!("--steps {} is outside [1, 10^7]", args.steps),
-            "e.g. --steps 2000",
-        ));
-    }
-    if args.stride == Some(0) {
-        return Err(Error::bad_input("--stride 0", "give a stride ≥ 1"));
-    }
-    plot::check_svg_path(&args.out)?;
-    let (t, title) = with_loss(&args.source, Run(args))?;
-    plot::write(&args.out, &plot::render(&figure(&t, &title))?)?;
-    let data = plot::beside(&args.out, "json");
+pub fn run(args: &SimulateArgs, ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
+    let cfg = Config::new(args)?;
+    let (t, title) = with_loss(&cfg.source, Run(&cfg))?;
+    plot::write(&cfg.out, &plot::render(&figure(&t, &title))?)?;
+    let data = plot::beside(&cfg.out, "json");
     plot::write(
         &data,
         &serde_json::to_string_pretty(&t).expect("serializable"),
     )?;
-    println!("wrote {} and {}", args.out.display(), data.display());
-    let last = t.samples.last();
-    println!(
-        "{} steps{}; final sharpness {}, 2/η = {:.6e}, first-order λ∞ {}, start-aware λ∞ {}",
-        t.steps,
-        if t.escaped { " (escaped)" } else { "" },
-        last.and_then(|s| s.sharpness)
-            .map_or("—".into(), |v| format!("{v:.6e}")),
-        2.0 / t.eta,
-        t.lambda_inf_pred.map_or("—".into(), |v| format!("{v:.6e}")),
-        t.lambda_inf_start_aware
-            .map_or("—".into(), |v| format!("{v:.6e}")),
-    );
-    for p in &t.phases {
-        println!("phase {:<6} steps {}–{}", phase_name(p.phase), p.from, p.to);
+    print(&t, &cfg.out, &data, ctx.format, w).map_err(super::out::io)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The key numbers of the run (the full data are in the JSON file beside the SVG).
+fn print(
+    t: &Trajectory,
+    svg: &Path,
+    data: &Path,
+    format: Format,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let last = t.samples.last().and_then(|s| s.sharpness);
+    if format != Format::Table {
+        let phases: Vec<_> = t
+            .phases
+            .iter()
+            .map(|p| serde_json::json!({"phase": phase_name(p.phase), "from": p.from, "to": p.to}))
+            .collect();
+        let v = serde_json::json!({
+            "svg": svg, "data": data, "steps": t.steps, "escaped": t.escaped,
+            "final_sharpness": last, "threshold": 2.0 / t.eta,
+            "lambda_inf_pred": t.lambda_inf_pred, "lambda_inf_start_aware": t.lambda_inf_start_aware,
+            "phases": phases,
+        });
+        return super::write_json(w, format, &v);
     }
-    Ok(0)
+    let n = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.6e}"));
+    writeln!(w, "wrote {} and {}", svg.display(), data.display())?;
+    let mut tb = table::new(&[]);
+    tb.add_row(vec![
+        "steps".to_string(),
+        format!("{}{}", t.steps, if t.escaped { " (escaped)" } else { "" }),
+    ]);
+    tb.add_row(vec!["final sharpness".to_string(), n(last)]);
+    tb.add_row(vec!["2/η".to_string(), n(Some(2.0 / t.eta))]);
+    tb.add_row(vec!["first-order λ∞".to_string(), n(t.lambda_inf_pred)]);
+    tb.add_row(vec![
+        "start-aware λ∞".to_string(),
+        n(t.lambda_inf_start_aware),
+    ]);
+    writeln!(w, "{tb}")?;
+    for p in &t.phases {
+        writeln!(
+            w,
+            "phase {:<6} steps {}–{}",
+            phase_name(p.phase),
+            p.from,
+            p.to
+        )?;
+    }
+    Ok(())
 }
 
 fn phase_name(p: Phase) -> &'static str {
@@ -284,7 +337,7 @@ pub fn figure(t: &Trajectory, title: &str) -> Figure {
     ];
     let mut notes = vec![
         plot::CONVENTION.to_string(),
-        "β = ηλ(π) − 2 and δ = η²G/(4c1), G = |Π_T g|², at the foot π of the midpoint of θ_k, θ_k+1 on M; phases from the trajectory (MATH.md §4–5).".to_string(),
+        "β = ηλ(π) − 2 and δ = η²G/(4c1), G = |Π_T g|², at the foot π of the midpoint of θ_k, θ_k+1 on M; phases from the trajectory (docs/math.md §4–5).".to_string(),
     ];
     notes.extend(outside);
     if let Some(n) = &t.prediction_note {

@@ -1,17 +1,13 @@
-//! `eosflip symbolic` (closed forms) and `eosflip analyze --expr` (text losses), both through
-//! the symbolica worker (feature `symbolic`).
+//! `eosflip symbolic` (closed forms) and text losses (`--expr`) for `analyze` and the picture
+//! commands, through the symbolica worker (feature `symbolic`).
 
-use super::args::{AnalyzeArgs, SymbolicArgs};
+use super::args::SymbolicArgs;
+use super::{Ctx, ExitStatus};
 use eosflip::analyze::AnalyzeOptions;
+use eosflip::report::Analysis;
 use eosflip::{Error, Result};
 use std::collections::BTreeMap;
-
-/// Splits `--vars x,y` into names.
-#[cfg(feature = "symbolic")]
-fn split_vars(text: &Option<String>) -> Option<Vec<String>> {
-    text.as_ref()
-        .map(|t| t.split(',').map(|v| v.trim().to_string()).collect())
-}
+use std::io::Write;
 
 #[cfg(not(feature = "symbolic"))]
 fn no_symbolic<T>() -> Result<T> {
@@ -22,42 +18,38 @@ fn no_symbolic<T>() -> Result<T> {
 }
 
 #[cfg(not(feature = "symbolic"))]
-pub fn run(_: &SymbolicArgs) -> Result<i32> {
+pub fn run(_: &SymbolicArgs, _: &Ctx, _: &mut dyn Write) -> Result<ExitStatus> {
     no_symbolic()
 }
 
 #[cfg(not(feature = "symbolic"))]
-pub fn run_analyze_expr(
-    _: &AnalyzeArgs,
+pub fn analyze_expr(
+    _: &str,
+    _: Option<&[String]>,
     _: &BTreeMap<String, String>,
     _: Option<&[f64]>,
     _: &AnalyzeOptions,
-) -> Result<i32> {
+) -> Result<(Analysis, (Vec<String>, String))> {
     no_symbolic()
 }
 
-/// Parses `--at "x=1/2,y=2"` into name → exact value text.
+/// A text loss compiled to our expression graph.
+pub type TextLoss = eosflip::loss::expr::ExprLoss;
+
+#[cfg(not(feature = "symbolic"))]
+pub fn compile(_: &str, _: Option<&[String]>, _: &BTreeMap<String, String>) -> Result<TextLoss> {
+    no_symbolic()
+}
+
+/// Compiles `expr` (after the restricted-mode notice on stderr).
 #[cfg(feature = "symbolic")]
-fn parse_at(text: &str) -> Result<BTreeMap<String, String>> {
-    let mut map = BTreeMap::new();
-    for part in text.split(',') {
-        let (k, v) = part.split_once('=').ok_or_else(|| {
-            Error::bad_input(
-                format!("--at: '{part}' is not of the form name=value (in '{text}')"),
-                "write e.g. --at \"x=2,y=1/2\"",
-            )
-        })?;
-        if map
-            .insert(k.trim().to_string(), v.trim().to_string())
-            .is_some()
-        {
-            return Err(Error::bad_input(
-                format!("--at: '{}' is given twice", k.trim()),
-                "give each variable once",
-            ));
-        }
-    }
-    Ok(map)
+pub fn compile(
+    expr: &str,
+    vars: Option<&[String]>,
+    params: &BTreeMap<String, String>,
+) -> Result<TextLoss> {
+    notice();
+    eosflip::symbolic::compile_loss(expr, vars, params)
 }
 
 #[cfg(feature = "symbolic")]
@@ -67,26 +59,24 @@ pub fn notice() {
     ONCE.call_once(|| eprintln!("{}", eosflip::symbolic::RESTRICTED_MODE_NOTICE));
 }
 
-/// `eosflip analyze --expr EXPR --point ...`: the full analysis of a text loss.
+/// The full analysis of a text loss at `point`; also its variables and their order's source.
 #[cfg(feature = "symbolic")]
-pub fn run_analyze_expr(
-    args: &AnalyzeArgs,
+pub fn analyze_expr(
+    expr: &str,
+    vars: Option<&[String]>,
     params: &BTreeMap<String, String>,
     point: Option<&[f64]>,
     opts: &AnalyzeOptions,
-) -> Result<i32> {
+) -> Result<(Analysis, (Vec<String>, String))> {
     use eosflip::report::LossInfo;
     use eosflip::Loss;
-    let expr = args.expr.as_deref().unwrap_or_default();
     let point = point.ok_or_else(|| {
         Error::bad_input(
             "--expr needs --point (a text loss has no default point)",
             "give the analysis point, e.g. --point 1,1",
         )
     })?;
-    notice();
-    let vars = split_vars(&args.vars);
-    let loss = eosflip::symbolic::compile_loss(expr, vars.as_deref(), params)?;
+    let loss = compile(expr, vars, params)?;
     loss.check_finite(point)?;
     let info = LossInfo {
         name: expr.to_string(),
@@ -94,24 +84,7 @@ pub fn run_analyze_expr(
         dim: loss.dim(),
     };
     let a = eosflip::analyze(&loss, info, point, opts)?;
-    let order = format!(
-        "{} (order: {})",
-        loss.vars().join(", "),
-        loss.order_source()
-    );
-    if args.json {
-        let mut v = serde_json::to_value(&a).expect("serializable");
-        v["variables"] = serde_json::json!(loss.vars());
-        v["variable_order"] = serde_json::json!(loss.order_source());
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("serializable")
-        );
-    } else {
-        outln!("{:<16} {order}", "variables");
-        outp!("{}", super::table::detail(&a));
-    }
-    Ok(0)
+    Ok((a, (loss.vars().to_vec(), loss.order_source().to_string())))
 }
 
 #[cfg(feature = "symbolic")]
@@ -122,19 +95,29 @@ fn show(f: &eosflip::symbolic::Formula, latex: bool) -> String {
     }
 }
 
-/// The human-readable closed forms.
+/// The closed forms as a key–value table.
 #[cfg(feature = "symbolic")]
-fn render(cf: &eosflip::symbolic::ClosedForms, point: &str, latex: bool) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let _ = writeln!(s, "{:<12} {}", "kind", cf.kind);
-    let _ = writeln!(s, "{:<12} {point}", "point");
+fn render(
+    w: &mut dyn Write,
+    expr: &str,
+    cf: &eosflip::symbolic::ClosedForms,
+    point: &str,
+    latex: bool,
+) -> std::io::Result<()> {
+    let mut t = super::table::new(&[]);
+    let mut row = |k: &str, v: String| {
+        t.add_row(vec![k.to_string(), v]);
+    };
+    row("expression", expr.to_string());
+    row("variables", cf.vars.join(", "));
+    row("kind", cf.kind.to_string());
+    row("point", point.to_string());
     if !cf.available {
-        let _ = writeln!(s, "{:<12} {}", "closed form", cf.note);
-        return s;
+        row("closed form", cf.note.clone());
+        return writeln!(w, "{t}");
     }
     for (name, f) in &cf.definitions {
-        let _ = writeln!(s, "{:<12} {name} = {}", "where", show(f, latex));
+        row("where", format!("{name} = {}", show(f, latex)));
     }
     let rows = [
         ("sharpness", &cf.sharpness),
@@ -145,37 +128,45 @@ fn render(cf: &eosflip::symbolic::ClosedForms, point: &str, latex: bool) -> Stri
     ];
     for (name, f) in rows {
         if let Some(f) = f {
-            let _ = writeln!(s, "{name:<12} {}", show(f, latex));
+            row(name, show(f, latex));
         }
     }
     if let Some(d) = &cf.drift {
         for (v, f) in cf.vars.iter().zip(d) {
-            let _ = writeln!(s, "{:<12} {}", format!("drift[{v}]"), show(f, latex));
+            row(&format!("drift[{v}]"), show(f, latex));
         }
     }
-    let _ = writeln!(s, "{:<12} {}", "note", cf.note);
-    let _ = writeln!(
-        s,
-        "{:<12} c1 > 0: supercritical (stable 2-cycle for eta slightly above eta_star).",
-        "convention"
-    );
-    s
+    row("note", cf.note.clone());
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "convention: c1 > 0: supercritical (stable 2-cycle for eta slightly above eta_star)."
+    )
 }
 
-/// `eosflip symbolic --expr EXPR [--at ... | --on-manifold] [--latex] [--json]`.
+/// `eosflip symbolic --expr EXPR [--at ... | --on-manifold] [--latex] [--format …]`.
 #[cfg(feature = "symbolic")]
-pub fn run(args: &SymbolicArgs) -> Result<i32> {
-    let params = super::analyze::parse_params(&args.params)?;
-    let at = args.at.as_deref().map(parse_at).transpose()?;
-    let vars = split_vars(&args.vars);
-    if let Some(v) = vars.iter().flatten().find(|v| params.contains_key(*v)) {
-        return Err(Error::bad_input(
-            format!("'{v}' is given both in --vars (a variable) and in --param (a constant)"),
-            format!("drop '{v}' from --vars to keep it a constant, or drop --param {v}=…"),
-        ));
-    }
+pub fn run(args: &SymbolicArgs, ctx: &Ctx, w: &mut dyn Write) -> Result<ExitStatus> {
+    let params = super::analyze::param_map(&args.params)?;
+    let at = match &args.at {
+        None => None,
+        Some(pairs) => {
+            let mut map = BTreeMap::new();
+            for (k, v) in pairs {
+                if map.insert(k.clone(), v.clone()).is_some() {
+                    return Err(Error::bad_input(
+                        format!("--at: '{k}' is given twice"),
+                        "give each variable once",
+                    ));
+                }
+            }
+            Some(map)
+        }
+    };
+    super::analyze::check_vars_params(args.vars.as_deref(), &params)?;
     notice();
-    let cf = eosflip::symbolic::closed_forms(&args.expr, vars.as_deref(), &params, at.as_ref())?;
+    let cf =
+        eosflip::symbolic::closed_forms(&args.expr, args.vars.as_deref(), &params, at.as_ref())?;
     let point = match &at {
         Some(m) => m
             .iter()
@@ -184,7 +175,9 @@ pub fn run(args: &SymbolicArgs) -> Result<i32> {
             .join(", "),
         None => "symbolic (a point of M)".to_string(),
     };
-    if args.json {
+    let printed = if ctx.format == super::Format::Table {
+        render(w, &args.expr, &cf, &point, args.latex)
+    } else {
         let out = serde_json::json!({
             "schema_version": eosflip::report::SCHEMA_VERSION,
             "expr": args.expr,
@@ -192,14 +185,8 @@ pub fn run(args: &SymbolicArgs) -> Result<i32> {
             "point": point,
             "closed_forms": cf,
         });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("serializable")
-        );
-    } else {
-        outln!("{:<12} {}", "expression", args.expr);
-        outln!("{:<12} {}", "variables", cf.vars.join(", "));
-        outp!("{}", render(&cf, &point, args.latex));
-    }
-    Ok(0)
+        super::write_json(w, ctx.format, &out)
+    };
+    printed.map_err(super::out::io)?;
+    Ok(ExitStatus::Success)
 }

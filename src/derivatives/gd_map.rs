@@ -1,4 +1,4 @@
-//! The GD map `F(θ) = θ − η∇L(θ)` and its Taylor tensors at a point (MATH.md §2):
+//! The GD map `F(θ) = θ − η∇L(θ)` and its Taylor tensors at a point (docs/math.md §2):
 //! `A = DF = I − ηH`, `B(u, w) = −η ∇³L[u, w, ·]`, `C(u, w, z) = −η ∇⁴L[u, w, z, ·]`.
 //!
 //! The general (map) formula for c1 in `normal_form` uses only this interface, so it is

@@ -1,4 +1,4 @@
-//! Exact derivatives of ∇L as single dual-number passes (MATH.md §2).
+//! Exact derivatives of ∇L as single dual-number passes (docs/math.md §2).
 //!
 //! | function | quantity | number type |
 //! |---|---|---|
@@ -135,7 +135,7 @@ pub fn fourth_along_value<L: Loss>(loss: &L, theta: &[f64], u: &[f64]) -> f64 {
 /// Taylor coefficients `[k = 0..=5]` (the k-th derivative divided by k!) of
 /// `p ↦ ∇L(θ + Σ_{j=1}^{5} h_j p^j)` at p = 0, from one gradient pass in `Dual3<Dual2_64>`:
 /// the variable is `p = s + t` with `s⁴ = 0` (outer `Dual3`) and `t³ = 0` (inner `Dual2`), so
-/// `∂_s^a ∂_t^b` at 0 is the (a + b)-th derivative in p, for every order up to 5 (MATH.md §7).
+/// `∂_s^a ∂_t^b` at 0 is the (a + b)-th derivative in p, for every order up to 5 (docs/math.md §7).
 /// `h` holds `h_1, …, h_5` (missing ones are zero).
 pub fn curve_jet<L: Loss>(loss: &L, theta: &[f64], h: &[DVector<f64>]) -> [DVector<f64>; 6] {
     type J = Dual3<Dual2_64>;

@@ -1,4 +1,4 @@
-//! The decisions taken on a flip point, in one place for every backend (MATH.md §1, §3, §5).
+//! The decisions taken on a flip point, in one place for every backend (docs/math.md §1, §3, §5).
 //!
 //! - *critical*: `|∇L| ≤ critical.threshold(s · max(1, |θ|))` with `s` the curvature scale
 //!   `max(|λ_max|, |λ_min|)` (the spectral norm of H where both ends are known) — scale-free
@@ -10,7 +10,7 @@
 //! - *c1 = 0*: `|c1| ≤ C1_ZERO_REL · scale + |c1_map − c1_gd|`, scale
 //!   `(η/2)|gᵀH⁺g| + (η/6)|L4|` (relative to c1's own size, so also scale-free), plus an
 //!   absolute floor of 64 ulps ([`c1_floor`]) for a scale that is itself 0; then c2
-//!   (MATH.md §7) is computed where the dense spectrum is known and Π_T g = 0, and decides
+//!   (docs/math.md §7) is computed where the dense spectrum is known and Π_T g = 0, and decides
 //!   when `|c2| > C2_ZERO_REL · scale(c2)`.
 
 use super::SpectralData;

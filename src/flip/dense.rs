@@ -1,5 +1,5 @@
 //! The dense backend: H from P Hessian-vector products, its eigen-decomposition, and the flip
-//! coefficients in the eigenbasis (MATH.md §1, §3, §4).
+//! coefficients in the eigenbasis (docs/math.md §1, §3, §4).
 
 use super::{SolverInfo, SpectralData};
 use crate::derivatives::hvp;

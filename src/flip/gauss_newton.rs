@@ -1,4 +1,4 @@
-//! The Gauss–Newton backend (MATH.md §1, §3, §4; issue 8): at an interpolating minimizer of a
+//! The Gauss–Newton backend (docs/math.md §1, §3, §4; issue 8): at an interpolating minimizer of a
 //! per-sample loss without weight decay, `H = Jᵀ D J / n` exactly (J the m × P output Jacobian,
 //! m = n·k, D the block-diagonal per-sample output Hessians, PSD). With `S = D^{1/2} J / √n`,
 //! `H = SᵀS`, and everything comes from the m × m Gram matrix `G = S Sᵀ` and products with S

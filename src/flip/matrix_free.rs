@@ -1,5 +1,5 @@
 //! The matrix-free backend: Lanczos on HVPs for λ, v and λ2, CGLS restricted to N for H⁺g and
-//! the drift (MATH.md §3, §4; the passes are those of [`crate::normal_form::matrix_free`]). No
+//! the drift (docs/math.md §3, §4; the passes are those of [`crate::normal_form::matrix_free`]). No
 //! P × P matrix is formed. The rank split is not computed, so dim N and dim T are unknown;
 //! the smallest Ritz value bounds λ_min from above, so a saddle it sees is refused.
 

@@ -1,5 +1,5 @@
 //! The flip point: one point of M, its spectral data, its flip coefficients and the decisions
-//! taken on them, built once per analysis by one backend (MATH.md §1–4; issue 8).
+//! taken on them, built once per analysis by one backend (docs/math.md §1–4; issue 8).
 //!
 //! | backend | λ, v, λ2 | H⁺g and Π_T g | when |
 //! |---|---|---|---|
@@ -139,7 +139,7 @@ pub struct FlipPoint {
     pub supercritical: Option<bool>,
     /// Why the flip data are undefined or undecided.
     pub undefined_reason: Option<String>,
-    /// The fifth-order data where c1 = 0 (MATH.md §7; dense spectrum and Π_T g = 0 needed).
+    /// The fifth-order data where c1 = 0 (docs/math.md §7; dense spectrum and Π_T g = 0 needed).
     pub fifth: Option<crate::normal_form::degenerate::FifthOrder>,
     /// Work and solver state.
     pub solver: SolverInfo,
@@ -230,7 +230,7 @@ impl FlipPoint {
         &self.spectral.top_eigvec
     }
 
-    /// c2 at η*, where the flip is degenerate and c2 was computed (MATH.md §7).
+    /// c2 at η*, where the flip is degenerate and c2 was computed (docs/math.md §7).
     pub fn c2(&self) -> Option<f64> {
         self.fifth.as_ref().map(|f| f.c2)
     }
@@ -246,7 +246,7 @@ impl FlipPoint {
             .map(|_| 5)
     }
 
-    /// c1 for the step `eta` (c1 is linear in η: MATH.md §3), when defined.
+    /// c1 for the step `eta` (c1 is linear in η: docs/math.md §3), when defined.
     pub fn c1_at(&self, eta: f64) -> Option<f64> {
         self.coefficients
             .as_ref()

@@ -1,8 +1,8 @@
-//! Losses: the `Loss` trait and the built-in catalog (MATH.md §1).
+//! Losses: the `Loss` trait and the built-in catalog (docs/math.md §1).
 //!
 //! A loss exposes its dimension, its value and its gradient, both generic over
 //! `num_dual::DualNum<Primitive = f64>`: every exact derivative of the toolkit is one pass of
-//! [`Loss::gradient`] in the right dual-number type (MATH.md §2). Implementations must
+//! [`Loss::gradient`] in the right dual-number type (docs/math.md §2). Implementations must
 //! branch on real parts only, so that the same code path is differentiated.
 
 pub mod catalog;
@@ -17,7 +17,7 @@ use num_dual::DualNum;
 pub trait Scalar: DualNum<Primitive = f64> + Copy + 'static {}
 impl<T: DualNum<Primitive = f64> + Copy + 'static> Scalar for T {}
 
-/// A smooth loss `L: R^P -> R` (MATH.md §1).
+/// A smooth loss `L: R^P -> R` (docs/math.md §1).
 pub trait Loss: Sync {
     /// Number of parameters `P`.
     fn dim(&self) -> usize;

@@ -1,4 +1,4 @@
-//! Reparameterised losses `L'(θ) = α · L(s · Q θ)` (MATH.md §3, invariances).
+//! Reparameterised losses `L'(θ) = α · L(s · Q θ)` (docs/math.md §3, invariances).
 //!
 //! With `Q` orthogonal, λ and c1 are unchanged by `Q`; `α > 0` leaves c1 unchanged (at the new
 //! η* = 2/(αλ)); `s ≠ 0` multiplies c1 by `s²`. The property tests use this wrapper, and it is

@@ -1,3 +1,3 @@
-//! The minimizer manifold M: refinement of a start point onto M (MATH.md §1).
+//! The minimizer manifold M: refinement of a start point onto M (docs/math.md §1).
 
 pub mod refine;

@@ -1,4 +1,4 @@
-//! Refinement onto M by a truncated Levenberg–Marquardt iteration on ∇L = 0 (MATH.md §1).
+//! Refinement onto M by a truncated Levenberg–Marquardt iteration on ∇L = 0 (docs/math.md §1).
 //!
 //! With `H = Σ λ_i u_i u_iᵀ` at the iterate, the step is `δ = −Σ_{|λ_i| > τ_k} u_i λ_i/(λ_i² + μ)
 //! u_iᵀ∇L`: Gauss–Newton on the residual ∇L (whose Jacobian is H) restricted to the directions

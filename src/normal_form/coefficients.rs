@@ -1,5 +1,5 @@
 //! First Lyapunov coefficient c1 of the flip, by the general map formula and by the GD formula
-//! (MATH.md §3), and the tangent drift Π_T g (MATH.md §4).
+//! (docs/math.md §3), and the tangent drift Π_T g (docs/math.md §4).
 
 use crate::derivatives::gd_map::GdMap;
 use crate::derivatives::line_jet;

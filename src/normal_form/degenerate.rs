@@ -1,5 +1,5 @@
 //! The degenerate flip (c1 = 0): the fifth-order coefficient c2 of the normal form
-//! `p ↦ −(1+β)p + c1·p³ + c2·p⁵` (MATH.md §7; `theorems/degenerate_flip.md`).
+//! `p ↦ −(1+β)p + c1·p³ + c2·p⁵` (docs/math.md §7; `theorems/degenerate_flip.md`).
 //!
 //! **Method** (the projection method of Kuznetsov and Meijer carried to fifth order, with the
 //! Taylor coefficients of the GD map obtained from one `Dual3<Dual2_64>` pass per order,

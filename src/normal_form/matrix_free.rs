@@ -1,4 +1,4 @@
-//! c1 and the drift without a dense Hessian (MATH.md §3, §4): Hessian-vector products only, for
+//! c1 and the drift without a dense Hessian (docs/math.md §3, §4): Hessian-vector products only, for
 //! losses with many parameters.
 //!
 //! - λ, v and λ2 by Lanczos ([`top_eigenpairs`]).

@@ -1,4 +1,4 @@
-//! The flip normal form in the normal direction: c1 by two independent formulas (MATH.md §3),
+//! The flip normal form in the normal direction: c1 by two independent formulas (docs/math.md §3),
 //! the tangent drift (§4), the quantitative predictions (§5), the Hessian of λ on M (A6, §3)
 //! and the fifth-order coefficient c2 of a degenerate flip (§7).
 //!

@@ -1,4 +1,4 @@
-//! Quantitative predictions of MATH.md §3 and §5.
+//! Quantitative predictions of docs/math.md §3 and §5.
 
 /// First-order limiting sharpness `λ∞ ≈ 2/η − η·G/(4·c1)` with `G = |Π_T g|²`, taken at the
 /// point of M where λ = 2/η; `None` unless `c1 > 0`.
@@ -13,7 +13,7 @@ pub fn amplitude_pred(beta: f64, c1: f64) -> Option<f64> {
 }
 
 /// Largest ε_rel = η²G/(8c1) at which the first-order `lambda_inf_pred` is called in its regime
-/// (MATH.md §5: its relative error is O(ε_rel); the same bound as the clean regime of the
+/// (docs/math.md §5: its relative error is O(ε_rel); the same bound as the clean regime of the
 /// shifted branch).
 pub const EPS_REL_FIRST_ORDER: f64 = 0.02;
 
@@ -28,7 +28,7 @@ pub fn eps_rel(eta: f64, drift_norm: f64, c1: f64) -> Option<f64> {
 }
 
 /// `first_order` when `ε_rel ≤ EPS_REL_FIRST_ORDER`, else `outside_first_order` (the number
-/// is then not a prediction to hold a simulation to: MATH.md §5).
+/// is then not a prediction to hold a simulation to: docs/math.md §5).
 pub fn lambda_inf_regime(eps_rel: f64) -> &'static str {
     if eps_rel <= EPS_REL_FIRST_ORDER {
         "first_order"

@@ -1,5 +1,5 @@
 //! The Hessian of the sharpness restricted to M at a point where it is stationary on M
-//! (Π_T g = 0): hypothesis A6 (MATH.md §3, §5; `theorems/sharpness_on_manifold.md`).
+//! (Π_T g = 0): hypothesis A6 (docs/math.md §3, §5; `theorems/sharpness_on_manifold.md`).
 //!
 //! For tangent vectors t, u (an orthonormal basis t_1 … t_m of T = ker H):
 //!

@@ -1,4 +1,4 @@
-//! Validation 1 of issue 4: the 2-cycle amplitude where `Π_T g = 0` (MATH.md §3, §5, §7).
+//! Validation 1 of issue 4: the 2-cycle amplitude where `Π_T g = 0` (docs/math.md §3, §5, §7).
 //!
 //! For `β = ηλ − 2` on a sequence toward 0 and `η = (2 + β)/λ`, with `p* = √(|β/c1|)`
 //! (c1 at η* = 2/λ):
@@ -17,7 +17,7 @@
 //!   is inconclusive (`Hess_M λ` singular, e.g. λ constant along a symmetry orbit) a stable
 //!   cycle is still expected, and the Floquet certificate decides (neutral multipliers counted
 //!   against dim T).
-//! - **c1 = 0, c2 decides** (MATH.md §7): the same with c2 for c1 and `p* = |β/c2|^{1/4}`.
+//! - **c1 = 0, c2 decides** (docs/math.md §7): the same with c2 for c1 and `p* = |β/c2|^{1/4}`.
 //!
 //! The relative error of the amplitude is O(β) (`p² = β/c1 + O(β²)`), so the fitted order of
 //! `rel_error` against `|β|` ([`fit_order`]) should be ≈ 1 (≈ 1/2 at a quintic flip); it passes

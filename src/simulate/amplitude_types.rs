@@ -1,4 +1,4 @@
-//! The types of the amplitude validation ([`super::amplitude`]; MATH.md §3, §5, §7).
+//! The types of the amplitude validation ([`super::amplitude`]; docs/math.md §3, §5, §7).
 
 use crate::simulate::cycle::{Floquet, NewtonOptions};
 use crate::simulate::gd::GdStop;

@@ -1,4 +1,4 @@
-//! Bifurcation diagrams: the attractor of GD against the step η (MATH.md §3, §5; issue 10).
+//! Bifurcation diagrams: the attractor of GD against the step η (docs/math.md §3, §5; issue 10).
 //!
 //! For each η of a grid, GD runs from one fixed start `θ0 = θ* + kick·v` (θ* a point of M, v its
 //! top eigenvector). After `burn_in` steps the next `samples` iterates are the attractor; each is
@@ -6,7 +6,7 @@
 //! Repeated points (a period-k orbit repeats every k iterates) are kept once, with a count.
 //!
 //! Predictions drawn beside the data: `η* = 2/λ(θ*)` and, where the flip at θ* has no tangent
-//! drift (`Π_T g = 0`: isolated minimizer or sharpness stationary on M, MATH.md §3), the branch
+//! drift (`Π_T g = 0`: isolated minimizer or sharpness stationary on M, docs/math.md §3), the branch
 //! `p = ±√(β/c1(η))`, `β = ηλ − 2`, with c1 linear in η. Where `Π_T g ≠ 0` there is no 2-cycle
 //! at θ*: GD drifts along M (§4–5) and the branch is not drawn (`branch_applies = false`).
 //!

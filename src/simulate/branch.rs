@@ -1,4 +1,4 @@
-//! The shifted branch during the drift (MATH.md §5, third prediction): after the transient from
+//! The shifted branch during the drift (docs/math.md §5, third prediction): after the transient from
 //! the start has decayed, the normal oscillation of GD tracks `p² ≈ (β + δ)/c1`, with β = ηλ − 2
 //! and `δ = η²G/(4c1)` taken at the current point of M.
 //!

@@ -1,4 +1,4 @@
-//! 2-cycles of the GD map (MATH.md §3, §5): Newton refinement of `G(θ) = F(F(θ)) − θ`, the
+//! 2-cycles of the GD map (docs/math.md §3, §5): Newton refinement of `G(θ) = F(F(θ)) − θ`, the
 //! amplitude along `v`, and the Floquet multipliers of `F∘F` (validation 4 of issue 4).
 //!
 //! **Newton.** `DG(θ) = A(F(θ))·A(θ) − I` with `A = I − ηH` from the exact dense Hessian.

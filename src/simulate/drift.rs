@@ -1,4 +1,4 @@
-//! Validation 2 of issue 4: the tangent drift (MATH.md §4). At η = η* = 2/λ, two GD steps from
+//! Validation 2 of issue 4: the tangent drift (docs/math.md §4). At η = η* = 2/λ, two GD steps from
 //! `θ* + p·v` move along M by `Π_T(F(F(θ)) − θ) = −η p² Π_T g + O(η p³)`.
 //!
 //! For `p` on a geometric sequence the measured `D(p) = Π_T(F(F(θ)) − θ)/p²` is compared with

@@ -1,4 +1,4 @@
-//! The exceptional set of the convergence bound (MATH.md §5; issue 9 §1): a point of M with
+//! The exceptional set of the convergence bound (docs/math.md §5; issue 9 §1): a point of M with
 //! λ > 2/η is a fixed point of F, so GD started exactly there stays there (λ∞ = λ > 2/η), while
 //! a tiny kick along v leaves it (the multiplier along v is 1 − ηλ = −(1 + β), |·| > 1).
 //!

@@ -1,4 +1,4 @@
-//! Deterministic gradient descent in `f64`: `θ_{k+1} = θ_k − η∇L(θ_k)` (MATH.md §1), with
+//! Deterministic gradient descent in `f64`: `θ_{k+1} = θ_k − η∇L(θ_k)` (docs/math.md §1), with
 //! explicit stopping rules and an optional sampled trace.
 //!
 //! Stopping rules, checked after every step in this order:

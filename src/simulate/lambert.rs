@@ -1,5 +1,5 @@
 //! Lambert's W function, principal branch `W₀` on `[−1/e, ∞)`: the solution `w ≥ −1` of
-//! `w·e^w = x`. Used by the closed form of the start-aware limiting sharpness (MATH.md §5,
+//! `w·e^w = x`. Used by the closed form of the start-aware limiting sharpness (docs/math.md §5,
 //! see [`crate::simulate::threshold`]).
 //!
 //! Method: Halley's iteration on `f(w) = w e^w − x` from a branch-point series start

@@ -1,4 +1,4 @@
-//! The flip data at a point of M for a given step η (MATH.md §1, §3, §4), and moving along M
+//! The flip data at a point of M for a given step η (docs/math.md §1, §3, §4), and moving along M
 //! to a point of prescribed sharpness (used by validation 3 to start above the threshold).
 //!
 //! Everything reuses the crate's exact pipeline: [`Spectrum`] of the dense Hessian,

@@ -1,5 +1,5 @@
 //! Simulation: deterministic GD runs and the numerical validation of the theory's conclusions
-//! (issue 4; MATH.md §3–5). Library only: typed, serde-serializable results, no printing.
+//! (issue 4; docs/math.md §3–5). Library only: typed, serde-serializable results, no printing.
 //!
 //! | file | what |
 //! |---|---|

@@ -1,4 +1,4 @@
-//! Flip data along a curve of M (MATH.md §3, §6; issue 10): λ, c1 (at each point's own
+//! Flip data along a curve of M (docs/math.md §3, §6; issue 10): λ, c1 (at each point's own
 //! η* = 2/λ) and |Π_T g|, with the sign of c1 deciding super- or subcritical.
 //!
 //! Curves: for a depth-2 product loss l(xy) the hyperbola `y = z*/x` parametrized by x

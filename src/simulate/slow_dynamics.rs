@@ -1,4 +1,4 @@
-//! The start-aware limiting sharpness (MATH.md §5): the slow dynamics per two steps
+//! The start-aware limiting sharpness (docs/math.md §5): the slow dynamics per two steps
 //! `du/dμ = (u − μ/c1)/δ`, `u = p²`, `μ = ηλ − 2`, `δ = η²G/(4c1)`, with δ **constant**.
 //!
 //! Derivation. The equation is linear: `u(μ) = (μ + δ)/c1 + K e^{μ/δ}` with
@@ -28,7 +28,7 @@ pub fn start_aware_mu_inf(beta0: f64, u0: f64, c1: f64, delta: f64) -> Option<f6
     mu.is_finite().then_some(mu)
 }
 
-/// The regime number `d = ε_rel · Δ ln(G/c1) / Δ ln λ` (MATH.md §5) as the secant slope over
+/// The regime number `d = ε_rel · Δ ln(G/c1) / Δ ln λ` (docs/math.md §5) as the secant slope over
 /// the predicted path: between `start` (or `thr` when the start is not above it) and the point
 /// of M where `λ = pred` (reached by [`move_along_m`] from `thr`), with c1 for the step `thr.eta`
 /// at both ends: a regime diagnostic from exact evaluations at two points, not a derivative.
@@ -103,7 +103,7 @@ mod tests {
     }
 }
 
-/// The slow dynamics with δ(μ) and c1(μ) varying along M (MATH.md §5, "numerically along M").
+/// The slow dynamics with δ(μ) and c1(μ) varying along M (docs/math.md §5, "numerically along M").
 pub mod along_m {
     use crate::loss::Loss;
     use crate::simulate::local::{move_along_m, Local};

@@ -1,5 +1,5 @@
 //! Validation 3 of issue 4: convergence of GD at the EoS threshold and the limiting sharpness
-//! (MATH.md §5).
+//! (docs/math.md §5).
 //!
 //! Given a *threshold point* θ_thr ∈ M, the step is `η = 2/λ(θ_thr)`, so θ_thr is the point of
 //! M where λ = 2/η and `G = |Π_T g|²`, `c1` (for this η) are taken there. The run starts at
@@ -113,8 +113,8 @@ impl Default for ThresholdOptions {
 /// One run of the threshold validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdRun {
-    /// η = 2/λ(θ_thr) (0 when λ ≤ 0).
-    pub eta: f64,
+    /// η = 2/λ(θ_thr) (null when λ ≤ 0).
+    pub eta: Option<f64>,
     /// θ_thr.
     pub threshold_point: Vec<f64>,
     /// θ0 ∈ M (before the kick).
@@ -125,19 +125,19 @@ pub struct ThresholdRun {
     pub beta0: f64,
     /// The kick along v0.
     pub kick: f64,
-    /// c1 at θ_thr for η (0 when undefined: see `note`).
-    pub c1: f64,
+    /// c1 at θ_thr for η (null when undefined: see `note`).
+    pub c1: Option<f64>,
     /// G = |Π_T g|² at θ_thr.
     pub drift_sq: f64,
-    /// ε_rel = η²G/(8c1) (0 when not finite, i.e. c1 = 0).
-    pub eps_rel: f64,
+    /// ε_rel = η²G/(8c1) (null when undefined or not finite, e.g. c1 = 0).
+    pub eps_rel: Option<f64>,
     /// β0/ε_rel.
     pub beta0_over_eps: f64,
     /// d (module docs), when the end point of the path could be reached on M.
     pub d: Option<f64>,
     /// The slowest relaxation rate per step of the other normal modes at θ_thr,
     /// `min_i (1 − |1 − ηλ_i|)` over the normal eigenvalues λ_i < λ, over the rate `4ε_rel` at
-    /// which the drift relaxes β + δ per step (MATH.md §5: no other normal mode may relax as
+    /// which the drift relaxes β + δ per step (docs/math.md §5: no other normal mode may relax as
     /// slowly as the drift); None when v spans N.
     #[serde(default)]
     pub slow_mode_ratio: Option<f64>,
@@ -207,8 +207,8 @@ pub fn threshold_convergence_at<L: Loss>(
     let theta_thr = theta_thr.as_slice();
     if let Some(why) = undefined(&fp) {
         let lam = fp.sharpness();
-        let eta = if lam > 0.0 { 2.0 / lam } else { 0.0 };
-        let mut run = blank_run(theta_thr, eta, lam, 0.0, 0.0, 0.0);
+        let eta = (lam > 0.0).then(|| 2.0 / lam);
+        let mut run = blank_run(theta_thr, eta, lam, None, 0.0, None);
         run.note = why;
         return Ok(run);
     }
@@ -219,7 +219,14 @@ pub fn threshold_convergence_at<L: Loss>(
         .filter(|e| e.is_finite())
         .unwrap_or(0.0);
     let delta = 2.0 * eps_rel;
-    let mut run = blank_run(theta_thr, eta, thr.sharpness(), c1, g2, eps_rel);
+    let mut run = blank_run(
+        theta_thr,
+        Some(eta),
+        thr.sharpness(),
+        Some(c1).filter(|c| c.is_finite()),
+        g2,
+        Some(eta * eta * g2 / (8.0 * c1)).filter(|e| e.is_finite()),
+    );
     if !(c1 > 0.0 && eps_rel > 0.0 && eps_rel.is_finite()) {
         run.note = "needs c1 > 0 and Π_T g ≠ 0 at the threshold point (A4, A5)".into();
         return Ok(run);
@@ -251,7 +258,7 @@ pub fn threshold_convergence_at<L: Loss>(
         along_m::mu_inf(local, &start.flip.point, eta, run.kick * run.kick, 40)
             .map(|mu| (2.0 + mu) / eta);
     let x0 = start.kicked(run.kick);
-    simulate(local, &start, &x0, &mut run, opts, observer);
+    simulate(local, &start, &x0, eta, &mut run, opts, observer);
     run.branch = (opts.branch.enabled && opts.beta0_over_eps > 0.0).then(|| {
         let start = BranchStart {
             x0: &x0,
@@ -266,18 +273,18 @@ pub fn threshold_convergence_at<L: Loss>(
         };
         track_branch(local, &start, eta, &opts.branch)
     });
-    judge(&mut run, delta, opts);
+    judge(&mut run, eta, c1, eps_rel, delta, opts);
     Ok(run)
 }
 
 /// A run with the threshold data filled in and nothing simulated yet.
 fn blank_run(
     theta_thr: &[f64],
-    eta: f64,
+    eta: Option<f64>,
     sharpness: f64,
-    c1: f64,
+    c1: Option<f64>,
     drift_sq: f64,
-    eps_rel: f64,
+    eps_rel: Option<f64>,
 ) -> ThresholdRun {
     ThresholdRun {
         eta,
@@ -299,7 +306,7 @@ fn blank_run(
         distance_to_m: None,
         trace: vec![],
         final_sharpness: None,
-        threshold_sharpness: if eta > 0.0 { 2.0 / eta } else { sharpness },
+        threshold_sharpness: eta.map_or(sharpness, |e| 2.0 / e),
         lambda_inf_pred: None,
         lambda_inf_start_aware: None,
         lambda_inf_along_m: None,
@@ -319,6 +326,7 @@ fn simulate<L: Loss>(
     local: &Local<'_, L>,
     start: &LocalFlip,
     x0: &[f64],
+    eta: f64,
     run: &mut ThresholdRun,
     opts: &ThresholdOptions,
     observer: &mut dyn Observer,
@@ -333,7 +341,7 @@ fn simulate<L: Loss>(
         sample_sharpness: start.flip.point.len() <= crate::simulate::local::SHARPNESS_DENSE_MAX,
         ..GdOptions::default()
     };
-    let r = run_gd(local.loss, x0, run.eta, &gd, observer);
+    let r = run_gd(local.loss, x0, eta, &gd, observer);
     run.steps = r.steps;
     run.stop = r.stop;
     run.final_grad_norm = r.final_grad_norm;

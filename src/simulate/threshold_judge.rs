@@ -1,4 +1,4 @@
-//! The verdict of one threshold run (validation 3, MATH.md §5): convergence below 2/η, and the
+//! The verdict of one threshold run (validation 3, docs/math.md §5): convergence below 2/η, and the
 //! λ∞ predictions held to `gap_error_tol` only inside their regimes (β0/ε_rel, d, and the
 //! slow-mode ratio: no other normal mode may relax as slowly as the drift).
 
@@ -13,12 +13,20 @@ pub fn slow_ok(run: &ThresholdRun, opts: &ThresholdOptions) -> bool {
     run.slow_mode_ratio.is_none_or(|r| r >= opts.regime_slow)
 }
 
-/// Fills the predictions' errors, the regime flags, the outcome and the note.
-pub fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
-    let top = 2.0 / run.eta;
+/// Fills the predictions' errors, the regime flags, the outcome and the note of a run whose
+/// threshold data are defined (`eta`, `c1`, `eps_rel`: the values stored in `run`).
+pub fn judge(
+    run: &mut ThresholdRun,
+    eta: f64,
+    c1: f64,
+    eps_rel: f64,
+    delta: f64,
+    opts: &ThresholdOptions,
+) {
+    let top = 2.0 / eta;
     let u0 = run.kick * run.kick;
     run.lambda_inf_start_aware =
-        start_aware_mu_inf(run.beta0, u0, run.c1, delta).map(|mu| (2.0 + mu) / run.eta);
+        start_aware_mu_inf(run.beta0, u0, c1, delta).map(|mu| (2.0 + mu) / eta);
     let slow = slow_ok(run, opts);
     run.in_first_order_regime = run.beta0_over_eps >= opts.regime_beta0_over_eps
         && run.d.is_some_and(|d| d.abs() <= opts.regime_d)
@@ -68,7 +76,7 @@ pub fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
         outcome = outcome.and(ok(run.start_aware_gap_error));
     }
     let along_m_held =
-        run.eps_rel <= opts.regime_eps_along_m && run.lambda_inf_along_m.is_some() && slow;
+        eps_rel <= opts.regime_eps_along_m && run.lambda_inf_along_m.is_some() && slow;
     if along_m_held {
         outcome = outcome.and(ok(run.along_m_gap_error));
     }
@@ -81,7 +89,7 @@ pub fn judge(run: &mut ThresholdRun, delta: f64, opts: &ThresholdOptions) {
             (true, true) => "below threshold, but the branch measurement failed",
             (false, true) => "below threshold",
         },
-        run.eps_rel,
+        eps_rel,
         run.beta0_over_eps,
         run.d.map_or("unknown".into(), |d| format!("{d:.3e}")),
         run.slow_mode_ratio.map_or("none (v spans N)".into(), |r| format!("{r:.3e}")),

@@ -1,4 +1,4 @@
-//! A sequence of threshold runs with ε_rel → 0 (validation 3 of issue 4, MATH.md §5): the
+//! A sequence of threshold runs with ε_rel → 0 (validation 3 of issue 4, docs/math.md §5): the
 //! first-order limiting sharpness must become exact like ε_rel. The fitted orders are of the
 //! errors of [`ThresholdRun`] in units of the predicted gap (expected ≈ 1) and relative to
 //! 2/η (expected ≈ 2), against ε_rel.
@@ -47,7 +47,7 @@ pub fn threshold_sweep<L: Loss>(
         };
         runs.push(threshold_convergence(loss, p, opts, &mut obs)?);
     }
-    let eps: Vec<f64> = runs.iter().map(|r| r.eps_rel).collect();
+    let eps: Vec<f64> = runs.iter().map(|r| r.eps_rel.unwrap_or(f64::NAN)).collect();
     let pick = |f: fn(&ThresholdRun) -> Option<f64>| -> Vec<f64> {
         runs.iter().map(|r| f(r).unwrap_or(f64::NAN)).collect()
     };

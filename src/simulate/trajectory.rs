@@ -1,4 +1,4 @@
-//! One GD trajectory measured against the theory (MATH.md §4–5; issue 10): loss, sharpness,
+//! One GD trajectory measured against the theory (docs/math.md §4–5; issue 10): loss, sharpness,
 //! normal amplitude with the shifted branch `√((β + δ)/c1)`, distance to M, the two
 //! limiting-sharpness predictions and the phases of the run.
 //!

@@ -1,5 +1,5 @@
 //! Matrix-free top eigenpairs of H by the Lanczos iteration on Hessian-vector products
-//! (MATH.md §1–2): one `Dual64` pass per iteration, full reorthogonalisation, no dense H.
+//! (docs/math.md §1–2): one `Dual64` pass per iteration, full reorthogonalisation, no dense H.
 //!
 //! The dense path (`Spectrum`) is the reference; tests assert that both give the same λ and v.
 //! A result that did not reach the residual tolerance is returned with `converged = false`,

@@ -1,4 +1,4 @@
-//! Dense spectrum of the Hessian and the tangent/normal split (MATH.md §1).
+//! Dense spectrum of the Hessian and the tangent/normal split (docs/math.md §1).
 //!
 //! H is assembled from P Hessian-vector products (one `Dual64` pass each), symmetrised, and
 //! diagonalised by nalgebra's symmetric eigensolver; eigenpairs are sorted by us (descending).
@@ -154,7 +154,7 @@ impl Spectrum {
         &n * (n.transpose() * x)
     }
 
-    /// H⁺ x: inverse on N, zero on T (MATH.md §3).
+    /// H⁺ x: inverse on N, zero on T (docs/math.md §3).
     pub fn pinv_apply(&self, x: &DVector<f64>) -> DVector<f64> {
         let mut out = DVector::zeros(x.len());
         for i in 0..self.normal_dim {

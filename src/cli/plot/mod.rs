@@ -349,6 +349,6 @@ pub fn check_svg_path(path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// The sign convention statement printed under every figure (MATH.md §3).
+/// The sign convention statement printed under every figure (docs/math.md §3).
 pub const CONVENTION: &str =
     "Convention: normal form p ↦ −(1+β)p + c1·p³, β = ηλ − 2; c1 > 0 supercritical (stable 2-cycle p² ≈ β/c1 where Π_T g = 0), c1 < 0 subcritical.";

@@ -1,4 +1,4 @@
-//! Scalar losses `l(z)` for product losses `l(x1·…·xD)` (MATH.md §6).
+//! Scalar losses `l(z)` for product losses `l(x1·…·xD)` (docs/math.md §6).
 //!
 //! Each link gives its value and first derivative generically (numerically stable forms that
 //! branch on the real part only), its minimizer z*, and its derivatives l'', l''', l'''' at z*
@@ -138,7 +138,7 @@ impl Link {
         }
     }
 
-    /// Product-stability constant `α = 3 l'''(z*)² − l''(z*) l''''(z*)` (MATH.md §6).
+    /// Product-stability constant `α = 3 l'''(z*)² − l''(z*) l''''(z*)` (docs/math.md §6).
     pub fn alpha(&self) -> f64 {
         let [l2, l3, l4] = self.derivatives_at_min();
         3.0 * l3 * l3 - l2 * l4

@@ -1,4 +1,4 @@
-//! A two-layer perceptron on seeded data, with the mean squared error (MATH.md §1: an
+//! A two-layer perceptron on seeded data, with the mean squared error (docs/math.md §1: an
 //! overparameterized loss whose minimizers form a manifold).
 //!
 //! `f_θ(x) = Σ_j a_j σ(w_j·x + b_j)` with `h` hidden units, `x ∈ R^d`, and

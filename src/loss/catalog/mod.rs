@@ -1,5 +1,5 @@
 //! The built-in catalog: named losses with documented parameters, minimizer sets and default
-//! analysis points (MATH.md §1, §6). `eosflip list` prints [`ENTRIES`].
+//! analysis points (docs/math.md §1, §6). `eosflip list` prints [`ENTRIES`].
 
 pub mod factorization;
 pub mod link;

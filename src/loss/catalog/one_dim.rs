@@ -1,7 +1,7 @@
 //! One-dimensional catalog losses `quartic1d` and `double_well` (isolated minimizers, m = 0), and
 //! `separable`, a sum of one-dimensional quartics (repeated or vanishing curvatures on demand).
 //!
-//! In one dimension MATH.md §3 gives `c1 = (η/6)(3 f'''² / f'' − f'''')` at η = 2/f''.
+//! In one dimension docs/math.md §3 gives `c1 = (η/6)(3 f'''² / f'' − f'''')` at η = 2/f''.
 
 use crate::loss::{c, Loss, Scalar};
 

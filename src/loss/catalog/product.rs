@@ -1,4 +1,4 @@
-//! Product losses `L(x) = l(x1·…·xD)` (MATH.md §6). M = {x1·…·xD = z*}, of dimension D − 1
+//! Product losses `L(x) = l(x1·…·xD)` (docs/math.md §6). M = {x1·…·xD = z*}, of dimension D − 1
 //! where no two coordinates vanish.
 
 use super::link::Link;

@@ -1,4 +1,4 @@
-//! Validation of a text loss: functions, variables, parameters (MATH.md §5, assumption A1).
+//! Validation of a text loss: functions, variables, parameters (docs/math.md §5, assumption A1).
 //!
 //! [`prepare`] turns user text into a [`Prepared`] expression: syntax checked, parameters
 //! substituted by their exact values, variables ordered (`--vars`, else first appearance),
@@ -13,7 +13,7 @@ pub const SMOOTH_FUNCTIONS: &[&str] = &[
     "exp", "log", "ln", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
 ];
 
-/// Functions rejected because they are not C⁴ (assumption A1, MATH.md §5).
+/// Functions rejected because they are not C⁴ (assumption A1, docs/math.md §5).
 pub const NON_SMOOTH_FUNCTIONS: &[&str] = &[
     "abs",
     "max",
@@ -297,7 +297,7 @@ fn check_declared(src: &str, found: &[(String, usize)], declared: &[String]) -> 
     Ok(())
 }
 
-/// Validates `src` (MATH.md §5, A1): see the module docs. `allow_abstract` admits undeclared
+/// Validates `src` (docs/math.md §5, A1): see the module docs. `allow_abstract` admits undeclared
 /// functions of one argument (closed forms of `l(x*y)`).
 pub fn prepare(
     src: &str,

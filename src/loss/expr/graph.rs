@@ -1,5 +1,5 @@
 //! The expression graph: a DAG of operations with shared subexpressions, evaluated generically
-//! over [`Scalar`] (MATH.md §2: every exact derivative is one pass in a dual-number type).
+//! over [`Scalar`] (docs/math.md §2: every exact derivative is one pass in a dual-number type).
 //!
 //! Nodes are hash-consed, so a subexpression that occurs several times (within one formula or
 //! across the components of a gradient) is one node and is evaluated once per pass. Nodes are
@@ -108,7 +108,7 @@ impl Func {
     }
 }
 
-/// A DAG of [`Node`]s over `vars` (MATH.md §2).
+/// A DAG of [`Node`]s over `vars` (docs/math.md §2).
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     nodes: Vec<Node>,

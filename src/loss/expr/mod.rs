@@ -1,5 +1,5 @@
 //! Text losses: parsing, validation and an expression graph evaluated over dual numbers
-//! (MATH.md §1–2). No computer algebra here: the gradient arrives as text (from symbolica, in
+//! (docs/math.md §1–2). No computer algebra here: the gradient arrives as text (from symbolica, in
 //! [`crate::symbolic`], behind the `symbolic` feature) and is compiled once into a [`Graph`].
 //!
 //! - [`parse`](mod@parse): syntax (`^` and `**`, exact decimals, carets in errors);
@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::loss::{Loss, Scalar};
 use graph::NodeId;
 
-/// A loss given as text, with its gradient compiled into one shared [`Graph`] (MATH.md §2).
+/// A loss given as text, with its gradient compiled into one shared [`Graph`] (docs/math.md §2).
 #[derive(Debug, Clone)]
 pub struct ExprLoss {
     source: String,

@@ -1,4 +1,4 @@
-//! Tokenizer and recursive-descent parser for loss expressions (syntax only; MATH.md §1).
+//! Tokenizer and recursive-descent parser for loss expressions (syntax only; docs/math.md §1).
 //!
 //! Grammar (`^` and `**` are the same right-associative power; unary minus binds looser than a
 //! power, so `-x^2 = -(x^2)` and `2^-1` is allowed):

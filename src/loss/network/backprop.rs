@@ -1,5 +1,5 @@
 //! Batched forward and backward passes of a [`Network`], generic over the dual-number types
-//! (MATH.md §2): layer matrices, samples in rows, every product through [`gemm`].
+//! (docs/math.md §2): layer matrices, samples in rows, every product through [`gemm`].
 //!
 //! Forward: `A_0 = X` (n × d), `Z_l = A_{l−1} W_lᵀ + 1 b_lᵀ`, `A_l = σ(Z_l)` (l < L), `f = Z_L`.
 //! Backward from the output cotangent `Ḡ = ∂ℓ/∂f` (n × k): `dW_l = dZ_lᵀ A_{l−1}`,

@@ -1,4 +1,4 @@
-//! The Gauss–Newton structure of a [`Network`] (MATH.md §1; issue 8): at an interpolating
+//! The Gauss–Newton structure of a [`Network`] (docs/math.md §1; issue 8): at an interpolating
 //! minimizer without weight decay `H = Jᵀ D J / n` exactly, with D_i = I_k (mean squared error)
 //! or `D_i = s_i (diag p_i − p_i p_iᵀ)` (softmax cross-entropy, `s_i = Σ_j y_ij`; its null vector
 //! is the constant shift of the logits).

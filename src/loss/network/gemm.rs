@@ -1,4 +1,4 @@
-//! Dense matrix products over dual numbers as a few `f64` GEMMs (MATH.md §2: every derivative
+//! Dense matrix products over dual numbers as a few `f64` GEMMs (docs/math.md §2: every derivative
 //! is one dual-number pass; this makes a pass through a network cost a few matrix products).
 //!
 //! A dual number of any num-dual type over `f64` is a vector of `N` real parts (`re`, `eps`, …;

@@ -1,4 +1,4 @@
-//! Multi-layer perceptrons on data, as losses (MATH.md §1: overparameterized losses whose
+//! Multi-layer perceptrons on data, as losses (docs/math.md §1: overparameterized losses whose
 //! minimizers form a manifold; issue 8).
 //!
 //! `f(x) = W_L σ(⋯σ(W_1 x + b_1)⋯) + b_L` with widths `[d, h_1, …, k]` and a smooth σ
