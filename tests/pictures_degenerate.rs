@@ -127,7 +127,7 @@ fn bifurcate_degenerate_flips_draw_the_quartic_root_branch() {
         t.iter()
             .any(|s| s.starts_with("Degenerate flip (c1 = 0, flip order 5)")
                 && s.contains("c2(η*) = 2.08")
-                && s.contains("drawn p⁴ = β/c2")),
+                && s.contains("branch drawn: p⁴ = β/c2")),
         "{t:?}"
     );
 

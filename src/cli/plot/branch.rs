@@ -88,11 +88,11 @@ fn note(d: &BifurcationDiagram) -> String {
     }
     match d.predicted {
         Some(b) if b.formula == BranchFormula::Cubic => format!(
-            "Π_T g = 0 at θ*: drawn the 2-cycle branch p² = β/c1, β = ηλ − 2 (c1 linear in η; {}) for |β| ≤ {BETA_DRAWN}.",
+            "Π_T g = 0 at θ*; branch drawn: p² = β/c1, β = ηλ − 2 (c1 linear in η; {}) for |β| ≤ {BETA_DRAWN}.",
             if b.stable() { "solid: c1 > 0, stable" } else { "dashed: c1 < 0, unstable, β < 0" }
         ),
         Some(b) => format!(
-            "Degenerate flip (c1 = 0, flip order 5): p ↦ −(1+β)p + c2·p⁵, c2(η*) = {}; drawn p⁴ = β/c2, β = ηλ − 2 ({}) for |β| ≤ {BETA_DRAWN}.",
+            "Degenerate flip (c1 = 0, flip order 5): p ↦ −(1+β)p + c2·p⁵, c2(η*) = {}; branch drawn: p⁴ = β/c2, β = ηλ − 2 ({}) for |β| ≤ {BETA_DRAWN}.",
             short(b.coefficient),
             if b.stable() { "solid: c2 > 0, stable" } else { "dashed: c2 < 0, unstable, β < 0" }
         ),

@@ -59,16 +59,28 @@ pub fn sharpness_panel(title: &str, r: &ThresholdRun) -> Panel {
             series.push(Series::new(name, color, Style::Dashed, flat(v)));
         }
     }
-    // The y range: the data and the lines, so that 2/η and λ∞ stay visible.
-    let ys = pts
+    // The y range: the data and the lines, so that 2/η and λ∞ stay visible; the legend goes
+    // where it covers neither (see `legend_room`).
+    let lines: Vec<f64> = [r.threshold_sharpness]
+        .into_iter()
+        .chain(predictions.iter().filter_map(|p| p.1))
+        .collect();
+    let (lo, hi) = pts
         .iter()
         .map(|p| p.1)
-        .chain([r.threshold_sharpness])
-        .chain(predictions.iter().filter_map(|p| p.1));
-    let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
-        (a.min(y), b.max(y))
-    });
+        .chain(lines.iter().copied())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+            (a.min(y), b.max(y))
+        });
     let pad = 0.08 * (hi - lo).max(2e-3 * hi.abs()).max(1e-12);
+    let right: Vec<f64> = pts
+        .iter()
+        .filter(|p| p.0 >= 0.55 * x1)
+        .map(|p| p.1)
+        .chain(lines.iter().copied())
+        .collect();
+    let entries = 2 + predictions.iter().filter(|p| p.1.is_some()).count();
+    let (y_range, legend) = legend_room((lo - pad, hi + pad), &right, entries);
     let empty = pts.is_empty();
     Panel {
         title: if empty {
@@ -83,10 +95,36 @@ pub fn sharpness_panel(title: &str, r: &ThresholdRun) -> Panel {
         x_label: "GD step k".into(),
         y_label: "sharpness (1/units of η)".into(),
         series,
-        y_range: lo.is_finite().then_some((lo - pad, hi + pad)),
+        y_range: lo.is_finite().then_some(y_range),
         x_range: Some((0.0, x1)),
-        legend: Some(SeriesLabelPosition::LowerRight),
+        legend: Some(legend),
         ..Panel::default()
+    }
+}
+
+/// The legend (about 20 px per entry of a plot about 205 px high) in the right-hand corner with
+/// room for it above or below everything drawn on the right (`levels`); when neither has room,
+/// the range is extended upwards to make room at the top.
+fn legend_room(
+    (lo, hi): (f64, f64),
+    levels: &[f64],
+    entries: usize,
+) -> ((f64, f64), SeriesLabelPosition) {
+    let need = ((entries * 20 + 16) as f64 / 205.0).min(0.8);
+    let top = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let bottom = levels.iter().copied().fold(f64::INFINITY, f64::min);
+    if !(top.is_finite() && hi > lo) {
+        return ((lo, hi), SeriesLabelPosition::UpperRight);
+    }
+    let span = hi - lo;
+    if hi - top >= need * span {
+        ((lo, hi), SeriesLabelPosition::UpperRight)
+    } else if bottom - lo >= need * span {
+        ((lo, hi), SeriesLabelPosition::LowerRight)
+    } else {
+        // (hi' − top) = need·(hi' − lo).
+        let hi2 = (top - need * lo) / (1.0 - need);
+        ((lo, hi2.max(hi)), SeriesLabelPosition::UpperRight)
     }
 }
 
