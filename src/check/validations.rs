@@ -253,12 +253,20 @@ fn convergence<L: Loss>(
         ));
     }
     let local = Local::at(loss, structure, &point.point, &o.convergence.tolerances);
-    let at_opts = ThresholdOptions {
-        beta0_over_eps: 0.0,
+    // Both runs keep a thinned trace (λ at ≤ TRACE_POINTS steps) for the report's pictures.
+    let traced = ThresholdOptions {
+        trace_points: match o.convergence.trace_points {
+            0 => crate::simulate::thinned_trace::TRACE_POINTS,
+            n => n,
+        },
         ..o.convergence.clone()
     };
+    let at_opts = ThresholdOptions {
+        beta0_over_eps: 0.0,
+        ..traced.clone()
+    };
     let at_threshold = threshold_convergence_at(&local, point.clone(), &at_opts, obs)?;
-    let from_above = threshold_convergence_at(&local, point.clone(), &o.convergence, obs)?;
+    let from_above = threshold_convergence_at(&local, point.clone(), &traced, obs)?;
     let sweep = if o.sweep_points.is_empty() {
         None
     } else {

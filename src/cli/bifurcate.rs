@@ -231,29 +231,8 @@ pub fn figure(d: &BifurcationDiagram, title: &str) -> Figure {
         x_range: Some(xr),
         ..Panel::default()
     };
-    if d.branch_applies {
-        let branch: Vec<(f64, f64)> = d
-            .columns
-            .iter()
-            .filter(|c| c.beta.abs() <= 0.3)
-            .filter_map(|c| c.branch.map(|b| (c.eta, b)))
-            .collect();
-        if !branch.is_empty() {
-            let neg = branch.iter().map(|(x, y)| (*x, -y)).collect();
-            let sub = d.c1.is_some_and(|c| c < 0.0);
-            let (name, style) = if sub {
-                ("unstable 2-cycle ±√(β/c1) (c1 < 0)", Style::Dashed)
-            } else {
-                ("predicted ±√(β/c1), β = ηλ − 2", Style::Line)
-            };
-            normal
-                .series
-                .push(Series::new(name, colors::PRED, style, branch));
-            normal
-                .series
-                .push(Series::new("", colors::PRED, style, neg));
-        }
-    }
+    normal.series.extend(plot::branch::series(d));
+    normal.legend = Some(plot::branch::legend_position(d));
     let loss = Panel {
         title: "attractor: loss".into(),
         x_label: "step size η".into(),
@@ -279,7 +258,7 @@ pub fn figure(d: &BifurcationDiagram, title: &str) -> Figure {
             });
         let (lo, hi) = (lo.min(d.sharpness), hi.max(d.sharpness));
         let two_over: Vec<(f64, f64)> = d.columns.iter().map(|c| (c.eta, 2.0 / c.eta)).collect();
-        let pad = 0.08 * (hi - lo).max(1e-9);
+        let pad = 0.08 * (hi - lo).max(2e-2 * hi.abs()).max(1e-9);
         let two_over: Vec<(f64, f64)> = two_over
             .into_iter()
             .filter(|p| p.1 >= lo - pad && p.1 <= hi + pad)
@@ -311,14 +290,7 @@ pub fn figure(d: &BifurcationDiagram, title: &str) -> Figure {
             d.c1.map_or("undefined".into(), plot::short),
         ),
     ];
-    notes.push(if d.branch_applies {
-        "Π_T g = 0 at θ*: the flip has a 2-cycle branch p² ≈ β/c1 (drawn for |β| ≤ 0.3, c1 linear in η).".into()
-    } else {
-        format!(
-            "Π_T g ≠ 0 at θ* (|Π_T g| = {}): no 2-cycle at θ*; GD drifts along M toward λ ≈ 2/η (docs/math.md §4–5), so no branch is drawn.",
-            d.drift_norm.map_or("—".into(), plot::short)
-        )
-    });
+    notes.extend(plot::branch::notes(d));
     Figure {
         title: title.into(),
         notes,

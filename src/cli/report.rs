@@ -6,7 +6,6 @@ use super::plot::{self, colors, Figure, Panel, Series, Style};
 use eosflip::assumptions::{Hypothesis, Outcome};
 use eosflip::check::validations::ValidationDetail;
 use eosflip::check::CaseReport;
-use eosflip::simulate::threshold::ThresholdRun;
 use eosflip::{Error, Result};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -229,55 +228,7 @@ fn figure(d: &ValidationDetail, case: &str) -> Option<Figure> {
             };
             Some(small(format!("{case}: drift"), vec![panel]))
         }
-        ValidationDetail::Convergence(c) => Some(small(
-            format!("{case}: convergence at the threshold"),
-            vec![
-                trace_panel("from the threshold point", &c.at_threshold),
-                trace_panel("from above the threshold", &c.from_above),
-            ],
-        )),
+        ValidationDetail::Convergence(c) => Some(plot::convergence::figure(case, c)),
         ValidationDetail::NotRun { .. } => None,
-    }
-}
-
-fn trace_panel(title: &str, r: &ThresholdRun) -> Panel {
-    let pts: Vec<(f64, f64)> = r
-        .trace
-        .iter()
-        .filter_map(|s| s.sharpness.map(|l| (s.step as f64, l)))
-        .collect();
-    let x1 = pts.last().map_or(1.0, |p| p.0.max(1.0));
-    let flat = |y: f64| vec![(0.0, y), (x1, y)];
-    let mut series = vec![
-        Series::new(
-            "2/η",
-            colors::THRESHOLD,
-            Style::Dashed,
-            flat(r.threshold_sharpness),
-        ),
-        Series::new("sharpness of GD", colors::DATA, Style::Line, pts),
-    ];
-    if let Some(v) = r.lambda_inf_pred {
-        series.push(Series::new(
-            "first-order λ∞",
-            colors::PRED,
-            Style::Dashed,
-            flat(v),
-        ));
-    }
-    if let Some(v) = r.lambda_inf_start_aware {
-        series.push(Series::new(
-            "start-aware λ∞",
-            colors::PRED2,
-            Style::Dashed,
-            flat(v),
-        ));
-    }
-    Panel {
-        title: format!("sharpness, {title}"),
-        x_label: "GD step k".into(),
-        y_label: "sharpness (1/units of η)".into(),
-        series,
-        ..Panel::default()
     }
 }

@@ -7,8 +7,10 @@
 //!
 //! Predictions drawn beside the data: `η* = 2/λ(θ*)` and, where the flip at θ* has no tangent
 //! drift (`Π_T g = 0`: isolated minimizer or sharpness stationary on M, docs/math.md §3), the branch
-//! `p = ±√(β/c1(η))`, `β = ηλ − 2`, with c1 linear in η. Where `Π_T g ≠ 0` there is no 2-cycle
-//! at θ*: GD drifts along M (§4–5) and the branch is not drawn (`branch_applies = false`).
+//! `p = ±√(β/c1(η))`, `β = ηλ − 2`, with c1 linear in η — or, where the flip is degenerate
+//! (c1 = 0, flip order 5, docs/math.md §7), `p = ±(β/c2)^{1/4}` ([`PredictedBranch`]). Where
+//! `Π_T g ≠ 0` there is no 2-cycle at θ*: GD drifts along M (§4–5) and the branch is not drawn
+//! (`branch_applies = false`).
 //!
 //! The sweep runs on the crate's explicit pool ([`crate::parallel::pool`]); each η is one
 //! independent run writing its own column, so the result does not depend on the thread count.
@@ -16,6 +18,7 @@
 use crate::flip::FlipPoint;
 use crate::loss::Loss;
 use crate::simulate::gd::{run_gd, sharpness_at, GdOptions, GdStop, NoObserver};
+pub use crate::simulate::predicted_branch::{BranchFormula, PredictedBranch};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +79,8 @@ pub struct BifurcationColumn {
     pub stop: GdStop,
     /// The distinct attractor points (empty when escaped).
     pub samples: Vec<AttractorSample>,
-    /// The predicted branch amplitude `√(β/c1(η))` where it applies and `β/c1 > 0`.
+    /// The predicted branch amplitude (`√(β/c1(η))` or `(β/c2)^{1/4}`, see
+    /// [`BifurcationDiagram::predicted`]) where it applies and `β/c > 0`.
     pub branch: Option<f64>,
 }
 
@@ -95,8 +99,17 @@ pub struct BifurcationDiagram {
     pub c1: Option<f64>,
     /// |Π_T g| at θ*.
     pub drift_norm: Option<f64>,
-    /// Whether the branch ±√(β/c1) applies (c1 defined, Π_T g = 0 within tolerance).
+    /// Whether the flip at θ* has a 2-cycle branch (c1 defined, Π_T g = 0 within tolerance).
     pub branch_applies: bool,
+    /// c2 at η*, where the flip is degenerate and c2 was computed (docs/math.md §7).
+    #[serde(default)]
+    pub c2: Option<f64>,
+    /// The order of the flip: 3 (c1 ≠ 0), 5 (c1 = 0, c2 ≠ 0), None (undecided).
+    #[serde(default)]
+    pub flip_order: Option<u32>,
+    /// The branch drawn and its formula (None where the normal form does not decide it).
+    #[serde(default)]
+    pub predicted: Option<PredictedBranch>,
     /// The start θ0.
     pub start: Vec<f64>,
     /// The options used.
@@ -147,12 +160,13 @@ pub fn bifurcation<L: Loss + Sync>(
         .map(|(t, w)| t + o.kick_rel * scale * w)
         .collect();
     let branch_applies = fp.coefficients.is_some() && drift_vanishes(fp);
+    let predicted = PredictedBranch::of(fp);
     let lam = fp.sharpness();
     let grid = eta_grid(o);
     let columns = crate::parallel::pool().install(|| {
         grid.par_iter()
             .map(|&eta| {
-                let col = column(loss, fp, &start, &v, eta, scale, branch_applies, o);
+                let col = column(loss, fp, &start, &v, eta, scale, predicted, o);
                 progress();
                 col
             })
@@ -166,6 +180,9 @@ pub fn bifurcation<L: Loss + Sync>(
         c1: fp.c1_at(fp.eta_star()),
         drift_norm: fp.coefficients.as_ref().map(|c| c.drift.norm()),
         branch_applies,
+        c2: fp.c2(),
+        flip_order: fp.flip_order(),
+        predicted,
         start,
         options: o.clone(),
         columns,
@@ -180,16 +197,11 @@ fn column<L: Loss>(
     v: &[f64],
     eta: f64,
     scale: f64,
-    branch_applies: bool,
+    predicted: Option<PredictedBranch>,
     o: &BifurcationOptions,
 ) -> BifurcationColumn {
     let beta = eta * fp.sharpness() - 2.0;
-    let branch = if branch_applies {
-        fp.c1_at(eta)
-            .and_then(|c1| crate::normal_form::amplitude_pred(beta, c1))
-    } else {
-        None
-    };
+    let branch = predicted.and_then(|b| b.amplitude(fp, eta));
     let gd = GdOptions {
         max_steps: o.burn_in,
         grad_tol: 0.0,

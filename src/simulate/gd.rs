@@ -85,6 +85,10 @@ pub struct GdOptions {
     pub sample_every: usize,
     /// Include the sharpness (a dense Hessian, P HVPs) in trace samples.
     pub sample_sharpness: bool,
+    /// Keep at most this many iterates θ_k, thinned evenly over the run whatever its length
+    /// (0: none): every `s` steps, `s` doubling whenever the buffer fills; the last iterate is
+    /// always kept. They are measured afterwards (`simulate::thinned_trace`).
+    pub keep_points: usize,
     /// Call the observer every `report_every` steps (0: only at the end).
     pub report_every: usize,
 }
@@ -100,6 +104,7 @@ impl Default for GdOptions {
             two_cycle: None,
             sample_every: 0,
             sample_sharpness: false,
+            keep_points: 0,
             report_every: 4096,
         }
     }
@@ -154,6 +159,9 @@ pub struct GdRun {
     pub final_loss: Option<f64>,
     /// Sampled trace (empty unless `sample_every > 0`).
     pub trace: Vec<TraceSample>,
+    /// The iterates `(k, θ_k)` kept by [`GdOptions::keep_points`] (not serialized).
+    #[serde(skip)]
+    pub kept: Vec<(usize, Vec<f64>)>,
 }
 
 /// `Some(x)` when `x` is finite.
@@ -195,11 +203,21 @@ pub fn run_gd<L: Loss>(
     let mut theta = start.to_vec();
     let mut grad = loss.gradient(&theta);
     let mut trace = Vec::new();
+    let mut kept: Vec<(usize, Vec<f64>)> = Vec::new();
+    let mut keep_stride = 1;
     let mut steps = 0;
     let mut stop = GdStop::MaxSteps;
     loop {
         let value = loss.value(&theta);
         let gnorm = norm(&grad);
+        if opts.keep_points > 0 && steps % keep_stride == 0 {
+            kept.push((steps, theta.clone()));
+            if kept.len() >= opts.keep_points.max(2) {
+                // Keep the even entries (steps multiple of 2·stride) and double the stride.
+                kept = kept.into_iter().step_by(2).collect();
+                keep_stride *= 2;
+            }
+        }
         if opts.sample_every > 0 && steps % opts.sample_every == 0 {
             trace.push(TraceSample {
                 step: steps,
@@ -247,6 +265,9 @@ pub fn run_gd<L: Loss>(
         }
     }
     observer.progress(steps, opts.max_steps);
+    if opts.keep_points > 0 && kept.last().is_none_or(|k| k.0 != steps) {
+        kept.push((steps, theta.clone()));
+    }
     GdRun {
         eta,
         steps,
@@ -257,6 +278,7 @@ pub fn run_gd<L: Loss>(
         final_point: theta,
         previous_point: prev,
         trace,
+        kept,
     }
 }
 

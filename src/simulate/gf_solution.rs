@@ -1,5 +1,5 @@
 //! The gradient-flow solution of a depth-2 product loss `L(x, y) = l(xy)` in closed form
-//! (MATH.md §6; Kreisler et al., ICML 2023, measure its sharpness along GD).
+//! (docs/math.md §6; Kreisler et al., ICML 2023, measure its sharpness along GD).
 //!
 //! **Conservation.** Along the gradient flow `ẋ = −l'(xy)·y`, `ẏ = −l'(xy)·x`,
 //! `d/dt (x² − y²) = −2l'xy + 2l'xy = 0`: the imbalance `D = x² − y²` is conserved, and

@@ -12,8 +12,10 @@
 //! | [`threshold`] | validation 3: convergence at the threshold, both λ∞ predictions (§5) |
 //! | [`branch`] | validation 3: the oscillation tracks the branch `p² ≈ (β+δ)/c1` (§5) |
 //! | [`threshold_sweep`] | validation 3 over ε_rel → 0: fitted orders |
+//! | [`thinned_trace`] | ≤ 300 iterates of a long run measured afterwards: λ, loss, distance to M |
 //! | [`slow_dynamics`] | start-aware λ∞: closed form (constant δ, Lambert W) and along M; `d` |
 //! | [`bifurcation`] | bifurcation diagrams: the attractor of GD against η (issue 10) |
+//! | [`predicted_branch`] | the branch drawn over them: `±√(β/c1)`, or `±(β/c2)^{1/4}` where c1 = 0 (§3, §7) |
 //! | [`trajectory`] | one GD run measured against §4–5: amplitude, branch, distance to M, phases |
 //! | [`scan`] | λ, c1, \|Π_T g\| along a curve of M (issue 10) |
 //! | [`lambert`] | Lambert's W (principal branch) for the start-aware prediction |
@@ -35,8 +37,10 @@ pub mod gd;
 pub mod gf_solution;
 pub mod lambert;
 pub mod local;
+pub mod predicted_branch;
 pub mod scan;
 pub mod slow_dynamics;
+pub mod thinned_trace;
 pub mod threshold;
 pub mod threshold_judge;
 pub mod threshold_sweep;

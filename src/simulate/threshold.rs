@@ -38,6 +38,7 @@ use crate::simulate::branch::{track_branch, BranchOptions, BranchStart, BranchTr
 use crate::simulate::gd::{run_gd, GdOptions, GdStop, Observer, TraceSample};
 use crate::simulate::local::{flip_point, move_along_m, undefined, Local, LocalFlip};
 use crate::simulate::slow_dynamics::{along_m, path_d};
+use crate::simulate::thinned_trace::{measure, ThinnedSample};
 use crate::simulate::threshold_judge::{judge, slow_ok};
 use crate::simulate::Outcome;
 use crate::tolerance::Tolerances;
@@ -78,6 +79,9 @@ pub struct ThresholdOptions {
     pub max_close_beta0: f64,
     /// Record a trace sample (with sharpness) every `sample_every` steps (0: none).
     pub sample_every: usize,
+    /// Keep this many iterates thinned evenly over the run and measure λ, the loss and the
+    /// distance to M there afterwards ([`ThresholdRun::thinned_trace`]; 0: none).
+    pub trace_points: usize,
     /// Step cap when moving along M.
     pub max_move_step: f64,
     /// Tracking of the shifted branch p² ≈ (β+δ)/c1 during the drift ([`track_branch`]).
@@ -103,6 +107,7 @@ impl Default for ThresholdOptions {
             order_tol: 0.3,
             max_close_beta0: 0.2,
             sample_every: 0,
+            trace_points: 0,
             max_move_step: 0.25,
             branch: BranchOptions::default(),
             tolerances: Tolerances::default(),
@@ -156,6 +161,10 @@ pub struct ThresholdRun {
     pub final_sharpness: Option<f64>,
     /// Sampled trace of loss, |∇L| and sharpness (empty unless `sample_every > 0`).
     pub trace: Vec<TraceSample>,
+    /// At most `trace_points` iterates thinned evenly over the run, with λ, loss and distance
+    /// to M (None unless `trace_points > 0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinned_trace: Option<Vec<ThinnedSample>>,
     /// 2/η.
     pub threshold_sharpness: f64,
     /// First-order `lambda_inf_pred`.
@@ -305,6 +314,7 @@ fn blank_run(
         final_grad_norm: None,
         distance_to_m: None,
         trace: vec![],
+        thinned_trace: None,
         final_sharpness: None,
         threshold_sharpness: eta.map_or(sharpness, |e| 2.0 / e),
         lambda_inf_pred: None,
@@ -339,6 +349,7 @@ fn simulate<L: Loss>(
         sample_every: opts.sample_every,
         // Sharpness in the trace needs the dense spectrum: only where it is affordable.
         sample_sharpness: start.flip.point.len() <= crate::simulate::local::SHARPNESS_DENSE_MAX,
+        keep_points: opts.trace_points,
         ..GdOptions::default()
     };
     let r = run_gd(local.loss, x0, eta, &gd, observer);
@@ -359,6 +370,7 @@ fn simulate<L: Loss>(
                 .sqrt()
         });
     }
+    run.thinned_trace = (opts.trace_points > 0).then(|| measure(local, &r.kept));
     run.final_point = r.final_point;
     run.trace = r.trace;
 }

@@ -5,7 +5,9 @@
 //! Colours are fixed per role ([`colors`]) so that tests can find a series in the SVG by its
 //! stroke or fill (the SVG carries no ids).
 
+pub mod branch;
 pub mod colors;
+pub mod convergence;
 
 use eosflip::{Error, Result};
 use plotters::prelude::*;
