@@ -59,8 +59,8 @@ pub fn amplitude_sweep_at<L: Loss>(
         return Ok(AmplitudeSweep {
             point: theta_star.to_vec(),
             sharpness: fp.sharpness(),
-            c1: 0.0,
-            drift_norm: 0.0,
+            c1: None,
+            drift_norm: None,
             tangent_dim: fp.spectral.tangent_dim.unwrap_or(0),
             c2: None,
             a6: None,
@@ -81,8 +81,8 @@ pub fn amplitude_sweep_at<L: Loss>(
     let mut sweep = AmplitudeSweep {
         point: theta_star.to_vec(),
         sharpness: lam,
-        c1,
-        drift_norm: flip.coefficients().drift.norm(),
+        c1: Some(c1),
+        drift_norm: Some(flip.coefficients().drift.norm()),
         tangent_dim: flip.tangent_dim().unwrap_or(0),
         c2,
         a6: a6.map(|o| o.as_str().to_string()),
