@@ -114,9 +114,9 @@ pub struct AmplitudeSweep {
     /// c2 where the flip is degenerate (c1 = 0) and c2 decides: then `p* = |β/c2|^{1/4}`.
     #[serde(default)]
     pub c2: Option<f64>,
-    /// The A6 verdict the expectation used (m > 0 with Π_T g = 0), as its name.
+    /// The A6 verdict the expectation used (m > 0 with Π_T g = 0).
     #[serde(default)]
-    pub a6: Option<String>,
+    pub a6: Option<crate::assumptions::Outcome>,
     /// One entry per β (stable cycles or escapes; then unstable cycles when c1 < 0).
     pub points: Vec<AmplitudePoint>,
     /// Fitted order of the amplitude relative error in |β| (measured cycles only).
