@@ -110,6 +110,7 @@ fn expr_and_catalog_give_the_same_pictures() {
     // c1 = 32z²/s³ > 0 on all of M for the squared loss (docs/math.md §6).
     assert_eq!(c["supercritical"], serde_json::json!(12));
     // A text loss has no default point; --vars needs --expr.
+    let never = out("never.svg");
     for args in [
         &[
             "bifurcate",
@@ -119,12 +120,20 @@ fn expr_and_catalog_give_the_same_pictures() {
             "0.9",
             "--eta-to",
             "1.1",
+            "--out",
+            &never,
         ][..],
-        &["scan", "--loss", "product", "--vars", "x,y"],
+        &[
+            "scan", "--loss", "product", "--vars", "x,y", "--out", &never,
+        ],
     ] {
         let o = eosflip(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(o.stdout.is_empty());
+        assert!(
+            !std::path::Path::new(&never).exists(),
+            "nothing written on bad input"
+        );
     }
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -29,8 +29,9 @@ fn squared_product_drift_matches_closed_form() {
         print(&format!("product squared ({x}, {y:.4})"), &d);
         let s = x * x + y * y;
         let k = 2.0 * (x * x - y * y) / s;
-        let want = [-d.eta * k * x, d.eta * k * y];
-        assert!((d.eta - 2.0 / s).abs() < 1e-12);
+        let eta = d.eta.expect("a defined flip");
+        let want = [-eta * k * x, eta * k * y];
+        assert!((eta - 2.0 / s).abs() < 1e-12);
         for (a, b) in d.predicted.iter().zip(want) {
             assert!((a - b).abs() < 1e-10, "{:?} vs {want:?}", d.predicted);
         }

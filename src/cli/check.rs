@@ -10,7 +10,6 @@ use eosflip::assumptions::{Hypothesis, Outcome};
 use eosflip::check::run::{run_case_in, CHECK_SCHEMA_VERSION};
 use eosflip::check::validations::ValidationKind;
 use eosflip::check::{embedded_cases, CaseFile, CaseReport, CheckOptions};
-use eosflip::simulate::gd::NoObserver;
 use eosflip::{Error, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -154,7 +153,14 @@ fn compute(cfg: &Config, show: bool) -> Vec<CaseRecord> {
             .par_iter()
             .map(|&(index, (case, dir))| {
                 bar.set_message(case.name.clone());
-                let report = run_case_in(case, dir.as_deref(), &cfg.opts, &mut NoObserver);
+                // The GD runs inside a case report their steps: show them beside its name.
+                let mut steps = |step: usize, max: usize| {
+                    if !bar.is_hidden() {
+                        let pct = (100 * step.min(max)).checked_div(max).unwrap_or(100);
+                        bar.set_message(format!("{} {pct:>3}%", case.name));
+                    }
+                };
+                let report = run_case_in(case, dir.as_deref(), &cfg.opts, &mut steps);
                 bar.inc(1);
                 CaseRecord {
                     schema_version: CHECK_SCHEMA_VERSION,

@@ -59,8 +59,8 @@ pub fn amplitude_sweep_at<L: Loss>(
         return Ok(AmplitudeSweep {
             point: theta_star.to_vec(),
             sharpness: fp.sharpness(),
-            c1: 0.0,
-            drift_norm: 0.0,
+            c1: None,
+            drift_norm: None,
             tangent_dim: fp.spectral.tangent_dim.unwrap_or(0),
             c2: None,
             a6: None,
@@ -81,11 +81,11 @@ pub fn amplitude_sweep_at<L: Loss>(
     let mut sweep = AmplitudeSweep {
         point: theta_star.to_vec(),
         sharpness: lam,
-        c1,
-        drift_norm: flip.coefficients().drift.norm(),
+        c1: Some(c1),
+        drift_norm: Some(flip.coefficients().drift.norm()),
         tangent_dim: flip.tangent_dim().unwrap_or(0),
         c2,
-        a6: a6.map(|o| o.as_str().to_string()),
+        a6,
         points: vec![],
         order: None,
         outcome: Outcome::Inconclusive,
@@ -322,7 +322,7 @@ fn finish(sweep: &mut AmplitudeSweep, opts: &AmplitudeOptions, flip_order: u32) 
     sweep.note = match sweep.order {
         Some(f) => format!(
             "amplitude relative error ~ |β|^{:.3} over {} cycles (expected order {expected}, flip order {flip_order}{}); per-β verdicts combined: {:?}",
-            f.order, f.points, sweep.a6.as_ref().map_or(String::new(), |a| format!(", A6 {a}")), points
+            f.order, f.points, sweep.a6.map_or(String::new(), |a| format!(", A6 {}", a.as_str())), points
         ),
         None => format!("fewer than 2 measured cycles; per-β verdicts combined: {points:?}"),
     };

@@ -105,18 +105,18 @@ pub struct AmplitudeSweep {
     pub point: Vec<f64>,
     /// λ at θ*.
     pub sharpness: f64,
-    /// c1 at η* = 2/λ (0 when undefined: see `note`).
-    pub c1: f64,
-    /// |Π_T g| at θ* (0 when undefined).
-    pub drift_norm: f64,
+    /// c1 at η* = 2/λ (null when undefined: see `note`).
+    pub c1: Option<f64>,
+    /// |Π_T g| at θ* (null when undefined).
+    pub drift_norm: Option<f64>,
     /// dim T at θ*.
     pub tangent_dim: usize,
     /// c2 where the flip is degenerate (c1 = 0) and c2 decides: then `p* = |β/c2|^{1/4}`.
     #[serde(default)]
     pub c2: Option<f64>,
-    /// The A6 verdict the expectation used (m > 0 with Π_T g = 0), as its name.
+    /// The A6 verdict the expectation used (m > 0 with Π_T g = 0).
     #[serde(default)]
-    pub a6: Option<String>,
+    pub a6: Option<crate::assumptions::Outcome>,
     /// One entry per β (stable cycles or escapes; then unstable cycles when c1 < 0).
     pub points: Vec<AmplitudePoint>,
     /// Fitted order of the amplitude relative error in |β| (measured cycles only).

@@ -63,10 +63,10 @@ pub struct DriftPoint {
 pub struct DriftCheck {
     /// θ*.
     pub point: Vec<f64>,
-    /// η = η* = 2/λ (0 when the flip is undefined: see `note`).
-    pub eta: f64,
-    /// |Π_T g|.
-    pub drift_norm: f64,
+    /// η = η* = 2/λ (null when the flip is undefined: see `note`).
+    pub eta: Option<f64>,
+    /// |Π_T g| (null when the flip is undefined).
+    pub drift_norm: Option<f64>,
     /// The prediction `−η Π_T g`.
     pub predicted: Vec<f64>,
     /// One entry per p.
@@ -101,8 +101,8 @@ pub fn tangent_drift_at<L: Loss>(
     if let Some(why) = undefined(&fp) {
         return Ok(DriftCheck {
             point: theta_star.to_vec(),
-            eta: 0.0,
-            drift_norm: 0.0,
+            eta: None,
+            drift_norm: None,
             predicted: vec![],
             points: vec![],
             order: None,
@@ -115,8 +115,8 @@ pub fn tangent_drift_at<L: Loss>(
     let pred: DVector<f64> = &flip.coefficients().drift * (-eta);
     let mut check = DriftCheck {
         point: theta_star.to_vec(),
-        eta,
-        drift_norm: flip.coefficients().drift.norm(),
+        eta: Some(eta),
+        drift_norm: Some(flip.coefficients().drift.norm()),
         predicted: pred.as_slice().to_vec(),
         points: vec![],
         order: None,
