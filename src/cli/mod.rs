@@ -19,6 +19,7 @@ mod fit;
 mod list;
 mod out;
 mod plot;
+mod product;
 mod report;
 mod scan;
 mod simulate;
@@ -51,6 +52,7 @@ pub fn run() -> i32 {
         args::Command::Bifurcate(a) => bifurcate::run(&a),
         args::Command::Simulate(a) => simulate::run(&a),
         args::Command::Scan(a) => scan::run(&a),
+        args::Command::Product(a) => product::run(&a),
     };
     match result {
         Ok(code) => code,
