@@ -164,16 +164,19 @@ fn check_points(z: f64, depth: usize) -> Vec<Vec<f64>> {
     [1.5, 0.6, 2.3]
         .iter()
         .map(|&k| {
-            let mut x = vec![a; depth];
-            x[0] = a * k * if z < 0.0 { -1.0 } else { 1.0 };
-            x[1] = a / k * if z == 0.0 { 0.0 } else { 1.0 };
-            if depth > 2 {
-                x[2] = a * (1.0 + 0.1 * k);
-                x[depth - 1] /= 1.0 + 0.1 * k;
-                if depth > 3 {
-                    x[depth - 1] = a * 0.8;
-                    x[3] = a / 0.8 / (1.0 + 0.1 * k);
-                }
+            // x_i = a·c_i with c = (k, 1/(k+0.3), 1.05, 1.15, …), the last fixed by ∏x = z*
+            // (z* = 0: the second coordinate is 0).
+            let mut x: Vec<f64> = (0..depth)
+                .map(|i| match i {
+                    0 => a * k,
+                    1 if z == 0.0 => 0.0,
+                    1 => a / (k + 0.3),
+                    i => a * (1.0 + 0.1 * (i as f64 - 1.5)),
+                })
+                .collect();
+            if z != 0.0 {
+                let rest: f64 = x[..depth - 1].iter().product();
+                x[depth - 1] = z / rest;
             }
             x
         })
