@@ -50,7 +50,7 @@ fn log_ratio<D: Scalar>(jet: &Jet, s: D) -> D {
 pub fn lambda_inf(jet: &Jet, eta: f64) -> Option<LambdaInf> {
     let (l2, l3, z) = (jet.l2, jet.l3, jet.z_star);
     let s = 2.0 / (eta * l2);
-    if !(eta > 0.0) || s < 2.0 * z.abs() {
+    if eta.is_nan() || eta <= 0.0 || s < 2.0 * z.abs() {
         return None;
     }
     let c1 = c1_depth2(jet, s);

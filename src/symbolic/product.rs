@@ -217,8 +217,8 @@ pub fn general(depth: usize) -> Result<General> {
         ("z", format!("({z})")),
         ("s", format!("({})", e[depth - 1])),
     ]);
-    for k in 1..depth.saturating_sub(1) {
-        back.insert(format!("E{k}"), format!("({})", e[k]));
+    for (k, ek) in e.iter().enumerate().take(depth.saturating_sub(1)).skip(1) {
+        back.insert(format!("E{k}"), format!("({ek})"));
     }
     let c1_agrees = is_zero(&format!(
         "({c1_coordinates}) - ({})",

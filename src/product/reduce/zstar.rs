@@ -57,7 +57,7 @@ fn minima(l: &ExprLoss) -> Vec<f64> {
     for pair in grid.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let (fa, fb) = (slope(l, a), slope(l, b));
-        if !(fa.is_finite() && fb.is_finite()) || !(fa < 0.0 && fb >= 0.0) {
+        if !(fa.is_finite() && fb.is_finite() && fa < 0.0 && fb >= 0.0) {
             continue;
         }
         let (mut lo, mut hi) = (a, b);
@@ -142,7 +142,7 @@ pub fn require_minimum(z: &mut ZStar, at: &[String]) -> Result<()> {
     } else {
         let v = eval(&l1);
         let scale = l2.abs().max(1.0) * z.value.abs().max(1.0);
-        if !(v.abs() <= 1e-12 * scale) {
+        if v.is_nan() || v.abs() > 1e-12 * scale {
             return Err(Error::bad_input(
                 format!(
                     "l'(z*) = {l1} (= {v:.6e}) is not 0 at z* = {} (= {}): not a critical point of l",
@@ -152,7 +152,7 @@ pub fn require_minimum(z: &mut ZStar, at: &[String]) -> Result<()> {
             ));
         }
     }
-    if !(l2 > 0.0) {
+    if l2.is_nan() || l2 <= 0.0 {
         return Err(Error::bad_input(
             format!(
                 "l''(z*) = {} (= {l2:.6e}) is not > 0 at z* = {}: not a strict minimum of l",
