@@ -314,3 +314,34 @@ mod symbolic {
         }
     }
 }
+
+/// theorems/product_depth.md, "Large s": at D = 3, along x = (n^{-1/2}, n^{-1/2}, z* n), c1 ~
+/// (s/(3l2²))·(α + 6 l2 l3/z* + 6 l2²/z*²), negative for l3 = −3/2, l4 = 4 although α > 0.
+#[test]
+fn depth3_far_out_c1_follows_the_depth2_balanced_q() {
+    let jet = Jet {
+        z_star: 1.0,
+        l2: 1.0,
+        l3: -1.5,
+        l4: 4.0,
+    };
+    assert!(jet.alpha() > 0.0);
+    let n = 1e4_f64;
+    let x = [n.powf(-0.5), n.powf(-0.5), n];
+    let pf = point_forms(&jet, &x);
+    let an = core(&PolyProduct { depth: 3, jet }, &x);
+    assert!(
+        rel(an.c1.unwrap(), pf.c1_gd) < 1e-8,
+        "{} vs {}",
+        an.c1.unwrap(),
+        pf.c1_gd
+    );
+    let q2bal = jet.alpha() + 6.0 * jet.l3 + 6.0;
+    assert!(q2bal < 0.0 && an.c1.unwrap() < 0.0);
+    let predicted = pf.s / 3.0 * q2bal;
+    assert!(
+        rel(an.c1.unwrap(), predicted) < 1e-3,
+        "{} vs {predicted}",
+        an.c1.unwrap()
+    );
+}
