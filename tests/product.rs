@@ -267,6 +267,20 @@ mod symbolic {
         );
     }
 
+    /// c1 on M with this l's values substituted (depth 2, a function of s) against c1(s).
+    fn this_l_c1_matches(r: &eosflip::product::reduce::Reduction) {
+        let jet = Jet {
+            z_star: r.z_star.value,
+            l2: r.l2.value,
+            l3: r.l3.value,
+            l4: r.l4.value,
+        };
+        for s in [2.0 * jet.z_star.abs() + 0.1, 3.7, 11.0] {
+            let v = eval_text(&r.c1_this_l, &[("s", s)]).unwrap();
+            assert!(rel(v, c1_depth2(&jet, s)) < 1e-10, "{}: {v}", r.c1_this_l);
+        }
+    }
+
     #[test]
     fn reduce_every_catalog_link_and_a_user_expression() {
         for depth in 2..=4 {
@@ -284,6 +298,9 @@ mod symbolic {
                 let x = on_m(jet.z_star, &[1.7, 0.6, 1.1][..depth - 1]);
                 let an = core(&Product { depth, link }, &x);
                 text_c1_matches(&r, &jet, &x, an.c1.unwrap());
+                if depth == 2 {
+                    this_l_c1_matches(&r);
+                }
             }
             let user = "(z+1)^2/2 + (z+1)^3/6 + 5*(z+1)^4/48 + (z+1)^5";
             let r = reduce(&EllSource::Expr(user.into()), depth, None).unwrap();
@@ -308,6 +325,7 @@ mod symbolic {
         assert!(!r.z_star.exact_verified);
         assert!(rel(r.l2.value, 2f64.sqrt()) < 1e-12);
         flags(&r);
+        this_l_c1_matches(&r);
         for (e, zs) in [("(z-1)^2", "2"), ("-(z-1)^2", "1"), ("z^4", "0")] {
             let err = reduce(&EllSource::Expr(e.into()), 2, Some(zs)).unwrap_err();
             assert!(matches!(err, eosflip::Error::BadInput { .. }), "{e}");

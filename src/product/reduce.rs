@@ -184,9 +184,14 @@ fn check_points(z: f64, depth: usize) -> Vec<Vec<f64>> {
 }
 
 /// Substitutes the values of l2, l3, l4, z* into a derived text and simplifies it.
-fn with_values(text: &str, vals: &BTreeMap<String, String>) -> Result<String> {
+fn with_values(text: &str, vals: &BTreeMap<String, String>, simplified: bool) -> Result<String> {
     let ast = parse(text)?;
-    simplify(&print(&ast, Flavor::Plain, &|n| vals.get(n).cloned()))
+    let out = print(&ast, Flavor::Plain, &|n| vals.get(n).cloned());
+    if simplified {
+        simplify(&out)
+    } else {
+        Ok(out)
+    }
 }
 
 /// The reduction of the module docs (depth D in 2..=6; z* given or found).
@@ -208,7 +213,17 @@ pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result
         .unwrap_or_default();
     let mut z_star = z_star;
     zstar::require_minimum(&mut z_star, &at)?;
-    let (l2, l3, l4) = (exact(&at[1])?, exact(&at[2])?, exact(&at[3])?);
+    let (mut l2, mut l3, mut l4) = (exact(&at[1])?, exact(&at[2])?, exact(&at[3])?);
+    if !z_star.exact_verified {
+        // z* is known numerically only: the derived forms get decimal values (shortest
+        // round-trip texts) instead of symbolica's floating-point expressions.
+        for e in [&mut l2, &mut l3, &mut l4] {
+            e.exact = format!("{:?}", e.value);
+        }
+        if z_star.how.starts_with("numeric") {
+            z_star.exact = format!("{:?}", z_star.value);
+        }
+    }
     let alpha_text = simplify(&format!("3*({})^2-({})*({})", l3.exact, l2.exact, l4.exact))?;
     let alpha = exact(&alpha_text)?;
     let jet = Jet {
@@ -232,8 +247,11 @@ pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result
         // u = q3/s³ = 0 at depth 2.
         vals.insert("u".into(), "0".into());
     }
-    let c1_this_l = with_values(&derivation.c1_expanded, &vals)?;
-    let q_this_l = with_values(&derivation.q, &vals)?;
+    // With decimal values symbolica's rational-function normalisation is not reliable
+    // (polynomial gcds over floats): substitute without simplifying then.
+    let exact_values = z_star.exact_verified;
+    let c1_this_l = with_values(&derivation.c1_expanded, &vals, exact_values)?;
+    let q_this_l = with_values(&derivation.q, &vals, exact_values)?;
     let vars = crate::symbolic::product::coordinates(depth);
     let text_loss = compile_loss(&composed(&ell, &vars)?, Some(&vars), &BTreeMap::new())?;
     let run = |x: &[f64]| -> Result<CoreCheck> {
