@@ -311,6 +311,15 @@ mod symbolic {
                 let set = r.set.as_ref().unwrap();
                 assert!((set.s_roots[0] - 2.098_590_493).abs() < 1e-8);
                 assert_eq!(r.endpoint_checks.len(), 2);
+                // s± = √(z*/w±) exactly: √(192/(24 ± 8√6)).
+                assert_eq!(r.s_roots_exact.len(), 2);
+                for (text, w) in r.s_roots_exact.iter().zip([8.0, -8.0]) {
+                    let s = eval_text(text, &[]).unwrap();
+                    assert!(
+                        rel(s, (192.0 / (24.0 + w * 6f64.sqrt())).sqrt()) < 1e-14,
+                        "{text}"
+                    );
+                }
                 assert!(r.endpoint_checks.iter().all(|e| e.sign_change));
             }
         }

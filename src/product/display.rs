@@ -23,11 +23,18 @@ fn intervals(v: &[Interval]) -> String {
 }
 
 fn set_lines(f: &mut fmt::Formatter<'_>, set: &SupercriticalSet) -> fmt::Result {
-    writeln!(
-        f,
-        "  s on M            : [{:.6}, inf)  (s = x^2 + y^2 >= 2|z*|)",
-        set.s_min
-    )?;
+    if set.s_min > 0.0 {
+        writeln!(
+            f,
+            "  s on M            : [{:.6}, inf)  (s = x^2 + y^2 >= 2|z*|)",
+            set.s_min
+        )?;
+    } else {
+        writeln!(
+            f,
+            "  s on M            : (0, inf)  (z* = 0: M is the union of the axes)"
+        )?;
+    }
     let w: Vec<String> = set.w_roots.iter().map(|w| format!("{w:.9e}")).collect();
     writeln!(
         f,
@@ -117,6 +124,9 @@ impl fmt::Display for Reduction {
         writeln!(f, "  discriminant = {:.9e}", self.discriminant)?;
         if let Some(set) = &self.set {
             set_lines(f, set)?;
+        }
+        if !self.s_roots_exact.is_empty() {
+            writeln!(f, "  endpoints exactly : {}", self.s_roots_exact.join(", "))?;
         }
         for e in &self.endpoint_checks {
             writeln!(

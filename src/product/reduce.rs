@@ -84,6 +84,9 @@ pub struct Reduction {
     pub discriminant: f64,
     /// Depth 2: the exact sign pattern of c1 on M.
     pub set: Option<SupercriticalSet>,
+    /// Depth 2: the endpoints `s = √(z*/w±)`, `w± = (−24 l2 l3 ± √Δ)/(192 l2²)`, exactly
+    /// (symbolica's text; only where z* is exact), in the order of `set.s_roots`.
+    pub s_roots_exact: Vec<String>,
     /// Depth 2: endpoints of the set against sign changes of the numeric c1.
     pub endpoint_checks: Vec<EndpointCheck>,
     /// Depth 2: the clean conditions.
@@ -194,6 +197,26 @@ fn with_values(text: &str, vals: &BTreeMap<String, String>, simplified: bool) ->
     }
 }
 
+/// The exact texts of the endpoints `√(z*/w±)` that match `s_roots` (module docs of
+/// [`Reduction::s_roots_exact`]).
+fn exact_endpoints(vals: &BTreeMap<String, String>, s_roots: &[f64]) -> Result<Vec<String>> {
+    let v = |k: &str| vals.get(k).cloned().unwrap_or_default();
+    let (z, l2, l3, l4) = (v("z"), v("l2"), v("l3"), v("l4"));
+    let mut out = Vec::new();
+    for &target in s_roots {
+        for pm in ["+", "-"] {
+            let text = simplify(&format!(
+                "sqrt({z}/((-24*{l2}*{l3}{pm}sqrt(192*{l2}^2*(2*{l2}*{l4}-3*{l3}^2)))/(192*{l2}^2)))"
+            ))?;
+            if eval_text(&text, &[]).is_ok_and(|x| (x - target).abs() <= 1e-9 * target) {
+                out.push(text);
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The reduction of the module docs (depth D in 2..=6; z* given or found).
 pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result<Reduction> {
     if !(2..=6).contains(&depth) {
@@ -265,7 +288,7 @@ pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result
         .map(|x| run(x))
         .collect::<Result<Vec<_>>>()?;
     let max_c1_rel_err = checks.iter().map(|c| c.c1_rel_err).fold(0.0, f64::max);
-    let (set, endpoint_checks, conds, lam) = if depth == 2 {
+    let (set, s_roots_exact, endpoint_checks, conds, lam) = if depth == 2 {
         let set = supercritical_set(&jet);
         let ends = set
             .s_roots
@@ -290,9 +313,14 @@ pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result
             .iter()
             .filter_map(|k| lambda_inf(&jet, 2.0 / (jet.l2 * k * base)))
             .collect();
-        (Some(set), ends, conditions(&jet), lam)
+        let exact_roots = if exact_values {
+            exact_endpoints(&vals, &set.s_roots)?
+        } else {
+            Vec::new()
+        };
+        (Some(set), exact_roots, ends, conditions(&jet), lam)
     } else {
-        (None, Vec::new(), Vec::new(), Vec::new())
+        (None, Vec::new(), Vec::new(), Vec::new(), Vec::new())
     };
     let _ = one_dim.dim();
     Ok(Reduction {
@@ -301,6 +329,7 @@ pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result
         depth,
         discriminant: jet.discriminant(),
         set,
+        s_roots_exact,
         endpoint_checks,
         conditions: conds,
         balanced: balanced(&jet, depth),
