@@ -97,9 +97,14 @@ impl fmt::Display for Reduction {
         )?;
         writeln!(f, "  c1 = {}", d.c1)?;
         writeln!(f, "     = (s/(3 l2^2)) Q,  Q(w,u) = {}", d.q)?;
+        let u0 = if self.depth == 2 {
+            " (u = 0 at D = 2)"
+        } else {
+            ""
+        };
         writeln!(
             f,
-            "       w = q2/s^2, u = q3/s^3; Q free of s: {}; Q(0,0) = alpha: {}",
+            "       w = q2/s^2, u = q3/s^3{u0}; Q free of s: {}; Q(0,0) = alpha: {}",
             d.q_free_of_s, d.q0_is_alpha
         )?;
         writeln!(f, "  discriminant of Q(w,0): {}", d.discriminant)?;

@@ -139,6 +139,9 @@ pub fn require_minimum(z: &mut ZStar, at: &[String]) -> Result<()> {
     let l2 = at.get(1).map_or(f64::NAN, |t| eval(t));
     if l1 == "0" {
         z.exact_verified = true;
+        if z.how.starts_with("numeric") {
+            z.how = format!("{}, recognised as {} and verified exactly", z.how, z.exact);
+        }
     } else {
         let v = eval(&l1);
         let scale = l2.abs().max(1.0) * z.value.abs().max(1.0);
