@@ -35,6 +35,8 @@ fn bad_inputs_exit_2_with_a_message() {
         ),
         (&["--ell-expr", "z"][..], "no interior minimum"),
         (&["--ell", "nope"][..], "not a catalog scalar loss"),
+        (&["--ell-expr", "x*z"][..], "unknown variable 'x'"),
+        (&["--ell-expr", "abs(z)"][..], "not smooth"),
         (
             &["--ell", "minimalist", "--depth", "9"][..],
             "depths 2 to 6",

@@ -226,7 +226,15 @@ pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result
         ));
     }
     let (ell, catalog_z) = ell_text(source);
-    let prepared = prepare(&ell, Some(&["z".to_string()]), &BTreeMap::new(), false)?;
+    let prepared =
+        prepare(&ell, Some(&["z".to_string()]), &BTreeMap::new(), false).map_err(|e| match e {
+            Error::BadInput { what, .. } => Error::bad_input(
+                format!("--ell-expr: {what}"),
+                "l must be a smooth function of the one variable z (numbers and functions \
+                 only), e.g. --ell-expr \"(z-1)^2/2 + (z-1)^4\"",
+            ),
+            other => other,
+        })?;
     let sym = prepared.for_symbolica();
     let jet_fn = derive_ell(&sym, None)?;
     let one_dim = compile_loss(&ell, Some(&["z".to_string()]), &BTreeMap::new())?;
