@@ -380,7 +380,31 @@ struct Matrix {
     n: usize,
     r: usize,
     y: Vec<f64>,
-    phi: Link,
+    phi: Phi,
+}
+
+/// The entrywise loss: a catalog link with minimum at 0, or the quartic with jet (φ2, φ3, φ4).
+#[derive(Clone, Copy)]
+enum Phi {
+    Link(Link),
+    Quartic([f64; 3]),
+}
+
+impl Phi {
+    fn value<D: eosflip::loss::Scalar>(&self, e: D) -> D {
+        match *self {
+            Phi::Link(l) => l.value(e),
+            Phi::Quartic([p2, p3, p4]) => {
+                e * e * (p2 / 2.0) + e * e * e * (p3 / 6.0) + e * e * e * e * (p4 / 24.0)
+            }
+        }
+    }
+    fn d1<D: eosflip::loss::Scalar>(&self, e: D) -> D {
+        match *self {
+            Phi::Link(l) => l.d1(e),
+            Phi::Quartic([p2, p3, p4]) => e * p2 + e * e * (p3 / 2.0) + e * e * e * (p4 / 6.0),
+        }
+    }
 }
 
 impl Matrix {
@@ -459,9 +483,10 @@ proptest! {
         let (m, n) = (3usize, 2usize);
         let th: Vec<f64> = th.iter().zip(&signs).take((m + n) * rank)
             .map(|(x, s)| if *s { -x } else { *x }).collect();
-        let phi = [Link::LogCosh { t: 0.0 }, Link::PseudoHuber { t: 0.0 }][which];
-        let [p2, _, p4] = phi.derivatives_at_min();
-        let sq = Matrix { m, n, r: rank, y: vec![0.0; m * n], phi: Link::Squared { t: 0.0 } };
+        let link = [Link::LogCosh { t: 0.0 }, Link::PseudoHuber { t: 0.0 }][which];
+        let [p2, _, p4] = link.derivatives_at_min();
+        let phi = Phi::Link(link);
+        let sq = Matrix { m, n, r: rank, y: vec![0.0; m * n], phi: Phi::Link(Link::Squared { t: 0.0 }) };
         let y = sq.residuals(&th);
         let sq = Matrix { y: y.clone(), ..sq };
         let ph = Matrix { m, n, r: rank, y, phi };
@@ -485,5 +510,45 @@ proptest! {
             let closed = 32.0 * a2 * b2 / s.powi(3) - kappa * p4 * s / (3.0 * p2);
             prop_assert!(rel(a_ph.c1.unwrap(), closed) < 1e-9, "{} vs {closed}", a_ph.c1.unwrap());
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// theorems/product_depth.md, Theorem 7 (rank one, any jet): c1 = (S/(3φ2²))·α_eff
+    /// + 8 φ3 κ3 z/(φ2 S) + 32 z²/S³, z = AB, with κ3 = p3(u)p3(v)/(A³B³),
+    /// α_eff = 3φ3²(κ4 − μ) − φ2φ4κ4, κ4 = p4(u)p4(v)/(A⁴B⁴),
+    /// μ = (p4(u) − p3(u)²/A²)(p4(v) − p3(v)²/B²)/(A⁴B⁴).
+    #[test]
+    fn matrix_rank_one_any_jet(
+        th in proptest::collection::vec(0.3f64..1.6, 5),
+        signs in proptest::collection::vec(any::<bool>(), 5),
+        p2 in 0.5f64..2.0, p3 in -2.0f64..2.0, p4 in -3.0f64..3.0,
+    ) {
+        let (m, n) = (3usize, 2usize);
+        let th: Vec<f64> = th.iter().zip(&signs).map(|(x, s)| if *s { -x } else { *x }).collect();
+        let (u, v) = th.split_at(m);
+        let mut y = Vec::new();
+        for ui in u {
+            for vj in v {
+                y.push(ui * vj);
+            }
+        }
+        let mx = Matrix { m, n, r: 1, y, phi: Phi::Quartic([p2, p3, p4]) };
+        let an = core(&mx, &th);
+        let pk = |x: &[f64], k: i32| x.iter().map(|a| a.powi(k)).sum::<f64>();
+        let (a2, b2) = (pk(u, 2), pk(v, 2));
+        let (s, z) = (a2 + b2, (a2 * b2).sqrt());
+        let kappa3 = pk(u, 3) * pk(v, 3) / (a2 * b2).powf(1.5);
+        let kappa4 = pk(u, 4) * pk(v, 4) / (a2 * a2 * b2 * b2);
+        let mu = (pk(u, 4) - pk(u, 3).powi(2) / a2) * (pk(v, 4) - pk(v, 3).powi(2) / b2)
+            / (a2 * a2 * b2 * b2);
+        let alpha_eff = 3.0 * p3 * p3 * (kappa4 - mu) - p2 * p4 * kappa4;
+        let closed = s / (3.0 * p2 * p2) * alpha_eff + 8.0 * p3 * kappa3 * z / (p2 * s)
+            + 32.0 * z * z / s.powi(3);
+        let c1 = an.c1.unwrap();
+        prop_assert!((c1 - closed).abs() <= 1e-9 * closed.abs().max(an.sharpness), "{c1} vs {closed}");
+        prop_assert!(rel(an.sharpness, p2 * s) < 1e-12);
     }
 }
