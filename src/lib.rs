@@ -35,6 +35,7 @@ pub mod loss;
 pub mod manifold;
 pub mod normal_form;
 pub mod parallel;
+pub mod product;
 pub mod report;
 pub mod simulate;
 pub mod spectrum;

@@ -72,6 +72,9 @@ pub enum Command {
     Simulate(super::simulate::SimulateArgs),
     /// λ, c1 and |Π_T g| along a curve of M, supercritical part shaded (SVG + JSON).
     Scan(super::scan::ScanArgs),
+    /// Product-stability as a derived reduction for L = l(x1⋯xD): c1 on M, the supercritical
+    /// set, the balanced point, λ∞ (symbolica).
+    Product(super::product::ProductArgs),
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ mod list;
 mod merge;
 mod out;
 mod plot;
+mod product;
 mod progress;
 mod report;
 mod scan;
@@ -120,6 +121,7 @@ fn run_status() -> ExitStatus {
         args::Command::Bifurcate(a) => bifurcate::run(a, &ctx, w),
         args::Command::Simulate(a) => simulate::run(a, &ctx, w),
         args::Command::Scan(a) => scan::run(a, &ctx, w),
+        args::Command::Product(a) => product::run(a, &ctx, w),
     };
     match result {
         Ok(status) => status,

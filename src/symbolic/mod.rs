@@ -18,6 +18,7 @@ mod closed_composite;
 mod closed_point;
 mod composite;
 mod engine;
+pub mod product;
 pub mod worker;
 
 use crate::error::{Error, Result};
@@ -97,7 +98,7 @@ impl ClosedForms {
 fn texts(response: Response) -> Vec<String> {
     match response {
         Response::Texts(t) => t,
-        Response::ClosedForms(_) => Vec::new(),
+        _ => Vec::new(),
     }
 }
 
@@ -193,7 +194,7 @@ pub fn closed_forms(
         at,
     })? {
         Response::ClosedForms(cf) => Ok(*cf),
-        Response::Texts(_) => Err(Error::bad_input(
+        _ => Err(Error::bad_input(
             "unexpected answer of the symbolica worker",
             "report it",
         )),

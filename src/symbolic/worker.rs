@@ -51,6 +51,18 @@ pub enum Request {
         /// The expression.
         expr: String,
     },
+    /// `eosflip product`: the general derivation for `l(x1⋯xD)` ([`super::product::general`]).
+    ProductGeneral {
+        /// Depth D ≥ 2.
+        depth: usize,
+    },
+    /// `eosflip product`: `l', …, l''''` of `expr` (in `z`) and their values at `z_star`.
+    ProductEll {
+        /// l(z) in symbolica syntax.
+        expr: String,
+        /// z* (exact text), if known.
+        z_star: Option<String>,
+    },
 }
 
 /// The answer to a [`Request`].
@@ -60,6 +72,8 @@ pub enum Response {
     Texts(Vec<String>),
     /// Closed forms.
     ClosedForms(Box<ClosedForms>),
+    /// `eosflip product`.
+    Product(super::product::Answer),
 }
 
 type Job = (Request, Sender<Result<Response>>);
@@ -114,6 +128,12 @@ fn dispatch(request: Request) -> Result<Response> {
             at.as_ref(),
         )?))),
         Request::Simplify { expr } => Ok(Response::Texts(vec![engine::simplify(&expr)?])),
+        Request::ProductGeneral { depth } => Ok(Response::Product(
+            super::product::Answer::General(Box::new(super::product::general(depth)?)),
+        )),
+        Request::ProductEll { expr, z_star } => Ok(Response::Product(super::product::Answer::Ell(
+            super::product::ell_jet(&expr, z_star.as_deref())?,
+        ))),
     }
 }
 
