@@ -2,6 +2,7 @@
 //! (formatting only; the CLI prints them). Conventions: docs/math.md §3 (c1 > 0 supercritical), §5.
 
 use super::examples::{Example, Examples};
+#[cfg(feature = "symbolic")]
 use super::reduce::Reduction;
 use super::{Interval, SupercriticalSet};
 use std::fmt;
@@ -50,6 +51,7 @@ fn set_lines(f: &mut fmt::Formatter<'_>, set: &SupercriticalSet) -> fmt::Result 
     writeln!(f, "  c1 > 0 on all of M: {}", set.everywhere)
 }
 
+#[cfg(feature = "symbolic")]
 impl fmt::Display for Reduction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.derivation;
