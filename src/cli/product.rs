@@ -29,7 +29,11 @@ pub struct ProductArgs {
 }
 
 #[cfg(not(feature = "symbolic"))]
-pub fn run(_: &ProductArgs, _: &super::Ctx, _: &mut dyn std::io::Write) -> Result<super::ExitStatus> {
+pub fn run(
+    _: &ProductArgs,
+    _: &super::Ctx,
+    _: &mut dyn std::io::Write,
+) -> Result<super::ExitStatus> {
     Err(Error::bad_input(
         "this eosflip was built without the `symbolic` feature (symbolica)",
         "rebuild with default features",

@@ -61,7 +61,14 @@ impl WithLoss for Run<'_> {
                 ));
             }
             let pts = product_curve(z, f, t, a.points);
-            return Ok((scan(l.loss, "x", Some(p.link.alpha()), pts, &tol), title));
+            let [l2, l3, l4] = p.link.derivatives_at_min();
+            let jet = eosflip::product::Jet {
+                z_star: z,
+                l2,
+                l3,
+                l4,
+            };
+            return Ok((scan(l.loss, "x", Some(jet), pts, &tol), title));
         }
         let lam = l.flip.sharpness();
         let (f, t) = range(0.5 * lam, 1.5 * lam)?;
@@ -122,6 +129,7 @@ fn print(
         let v = serde_json::json!({
             "svg": svg, "data": data, "points": s.points.len(),
             "supercritical": sup, "subcritical": sub, "undecided": und, "alpha": s.alpha,
+            "product": s.product,
         });
         return super::write_json(w, format, &v);
     }
@@ -204,10 +212,21 @@ pub fn figure(s: &Scan, title: &str) -> Figure {
         panel(
             "first Lyapunov coefficient c1 at η* = 2/λ",
             "c1 (units of θ⁻²)",
-            vec![
-                ser("c1", colors::DATA, Style::Line, col(&|p| p.c1)),
-                ser("c1 = 0", colors::THRESHOLD, Style::Dashed, zero),
-            ],
+            {
+                let mut v = vec![
+                    ser("c1", colors::DATA, Style::Line, col(&|p| p.c1)),
+                    ser("c1 = 0", colors::THRESHOLD, Style::Dashed, zero),
+                ];
+                if s.product.is_some() {
+                    v.push(ser(
+                        "closed form (s/(3l2²))·Q(z*/s²)",
+                        colors::PRED,
+                        Style::Dashed,
+                        col(&|p| p.c1_closed),
+                    ));
+                }
+                v
+            },
         ),
         panel(
             "sharpness",
@@ -234,6 +253,19 @@ pub fn figure(s: &Scan, title: &str) -> Figure {
             "Product-stability α = 3l'''² − l''l'''' = {} at z*: an asymptotic (large x² + y²) criterion, not c1 > 0 on all of M (docs/math.md §6).",
             plot::short(a)
         ));
+    }
+    if let Some(ps) = &s.product {
+        notes.push(if ps.set.everywhere {
+            "Closed form (eosflip product): c1 > 0 on all of M.".to_string()
+        } else {
+            let xs: Vec<String> = ps.x_boundaries.iter().map(|x| plot::short(*x)).collect();
+            let ss: Vec<String> = ps.set.s_roots.iter().map(|x| plot::short(*x)).collect();
+            format!(
+                "Closed form (eosflip product): c1 changes sign at s = x² + y² = {} (x = {}).",
+                ss.join(", "),
+                xs.join(", ")
+            )
+        });
     }
     Figure {
         title: title.into(),
