@@ -18,6 +18,7 @@ mod closed_composite;
 mod closed_point;
 mod composite;
 mod engine;
+mod scan;
 pub mod worker;
 
 use crate::error::{Error, Result};
@@ -166,6 +167,7 @@ pub fn closed_forms(
     at: Option<&BTreeMap<String, String>>,
 ) -> Result<ClosedForms> {
     let prepared = prepare(expr, vars, params, true)?;
+    crate::loss::expr::budget::check_closed_forms(expr, &prepared.ast)?;
     if prepared.abstract_functions.len() > 1 {
         return Err(Error::bad_input(
             format!(

@@ -331,6 +331,7 @@ pub fn prepare(
     }
     let values = parse_params(params)?;
     let ast = substitute(&raw, &values);
+    super::budget::check(src, &ast)?;
     let found: Vec<(String, usize)> = names
         .into_iter()
         .filter(|(n, _)| !params.contains_key(n))

@@ -78,6 +78,11 @@ impl Rational {
         self.num.parse().ok()
     }
 
+    /// Decimal digits of numerator and denominator together (the size of the exact value).
+    pub fn digits(&self) -> usize {
+        self.num.len() + if self.den == "1" { 0 } else { self.den.len() }
+    }
+
     /// `p` or `(p/q)`: safe to paste into an expression.
     pub fn to_paren_string(&self) -> String {
         if self.den == "1" {
