@@ -78,9 +78,18 @@ impl Rational {
         self.num.parse().ok()
     }
 
-    /// Decimal digits of numerator and denominator together (the size of the exact value).
-    pub fn digits(&self) -> usize {
-        self.num.len() + if self.den == "1" { 0 } else { self.den.len() }
+    /// `log10` of numerator plus `log10` of denominator (0 for 0 and 1): the decimal digits of
+    /// the exact value, which its powers multiply.
+    pub fn digits(&self) -> f64 {
+        fn log10(s: &str) -> f64 {
+            let s = s.trim_start_matches('0');
+            if s.is_empty() {
+                return 0.0;
+            }
+            let lead: f64 = s[..s.len().min(15)].parse().unwrap_or(1.0);
+            (s.len() - s.len().min(15)) as f64 + lead.log10()
+        }
+        log10(&self.num) + log10(&self.den)
     }
 
     /// `p` or `(p/q)`: safe to paste into an expression.
