@@ -24,8 +24,9 @@ use crate::error::{Error, Result};
 
 /// Largest `|n|` in a power `u^n` of a non-constant u.
 pub const MAX_EXPONENT: f64 = 1000.0;
-/// Largest exact constant, in decimal digits (numerator and denominator together), estimated
-/// as `log10` of the literals, multiplied by the exponents of powers and added over products.
+/// Largest exact constant or coefficient, in decimal digits (numerator and denominator
+/// together), estimated as `log10` of the literals, multiplied by the exponents of powers and
+/// added over products (so `x*2^999*2^999*2^999*2^999` is refused like `2^3996`).
 pub const MAX_EXACT_DIGITS: f64 = 1000.0;
 /// Deepest nesting of function calls (`sin(sin(x))` is 2).
 pub const MAX_FUNCTION_DEPTH: usize = 12;
@@ -43,7 +44,7 @@ pub const MAX_CLOSED_FORM_DEPTH: usize = 4;
 struct Measure {
     /// The value, when the subtree is a constant.
     constant: Option<f64>,
-    /// Decimal digits of the exact constant (constants only).
+    /// Decimal digits of the exact constant, or of the largest coefficient.
     digits: f64,
     /// Nodes after symbolica's rewriting.
     size: f64,
@@ -162,7 +163,11 @@ fn binary(src: &str, ast: &Ast, op: char, a: Measure, b: Measure) -> Result<Meas
     let depth = a.depth.max(b.depth);
     let (mut digits, degree, terms) = match op {
         '+' | '-' => (
-            a.digits + b.digits,
+            if constant.is_some() {
+                a.digits + b.digits
+            } else {
+                a.digits.max(b.digits)
+            },
             a.degree.max(b.degree),
             a.terms + b.terms,
         ),
@@ -188,13 +193,18 @@ fn binary(src: &str, ast: &Ast, op: char, a: Measure, b: Measure) -> Result<Meas
             _ => (a.digits + b.digits, a.degree + b.degree, a.terms + b.terms),
         },
     };
-    if constant.is_none() {
-        digits = 0.0;
+    if b.constant.is_none() && op == '^' {
+        digits = a.digits.max(b.digits);
     }
     if digits > MAX_EXACT_DIGITS {
         return Err(over(
             format!(
-                "the exact constant '{}' in '{src}' has about {} decimal digits",
+                "the exact {} '{}' in '{src}' has about {} decimal digits",
+                if constant.is_some() {
+                    "constant"
+                } else {
+                    "coefficient of"
+                },
                 excerpt(ast),
                 if digits < 1e300 {
                     format!("{digits:.0}")
@@ -295,6 +305,10 @@ mod tests {
             None
         );
         assert_eq!(refused("(x*y - 1)^2/2 + 10^-300*x"), None);
+        let coefficient = refused("x*2^999*2^999*2^999*2^999").unwrap();
+        assert!(coefficient.contains("coefficient of"), "{coefficient}");
+        assert!(refused("(2^999*x)^4").unwrap().contains("coefficient of"));
+        assert_eq!(refused("2^999*x + 2^999*y + x^(2^9)"), None);
     }
 
     #[test]
