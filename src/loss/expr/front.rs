@@ -124,11 +124,9 @@ pub fn parse_point_value(
         .iter()
         .map(|(k, v)| Ok((k.clone(), parse_param_value(k, v)?)))
         .collect::<Result<BTreeMap<_, _>>>()?;
-    Ok(print(
-        &substitute(&ast, &params),
-        Flavor::Symbolica,
-        &|_| None,
-    ))
+    let ast = substitute(&ast, &params);
+    super::budget::check(&format!("--at {name}={text}"), &ast)?;
+    Ok(print(&ast, Flavor::Symbolica, &|_| None))
 }
 
 fn has_call(ast: &Ast) -> bool {
