@@ -61,6 +61,25 @@ pub enum Error {
         /// The tolerance that was not reached.
         tolerance: f64,
     },
+    /// The input is valid but exceeds a documented budget (README, limits), checked before the
+    /// work starts.
+    #[error("over budget: {what} (limit: {limit})\n  hint: {hint}")]
+    Budget {
+        /// What exceeds the budget, and where.
+        what: String,
+        /// The limit, with its name.
+        limit: String,
+        /// How to stay inside it, or to go past it.
+        hint: String,
+    },
+    /// An internal failure (a panic caught in an engine): not the user's fault.
+    #[error("internal error: {what}\n  hint: {hint}")]
+    Internal {
+        /// What failed, on which input.
+        what: String,
+        /// What to do.
+        hint: String,
+    },
 }
 
 impl Error {

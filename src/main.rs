@@ -17,7 +17,20 @@ fn quiet_symbolica() {
     std::env::set_var("RUST_LOG", level);
 }
 
+/// `EOSFLIP_SYMBOLIC_SECONDS`: the time budget of one symbolic request (README, limits).
+fn symbolic_time_budget() {
+    #[cfg(feature = "symbolic")]
+    if let Some(secs) = std::env::var("EOSFLIP_SYMBOLIC_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+    {
+        eosflip::symbolic::worker::set_time_budget(std::time::Duration::from_secs_f64(secs));
+    }
+}
+
 fn main() -> std::process::ExitCode {
     quiet_symbolica();
+    symbolic_time_budget();
     cli::run()
 }

@@ -281,9 +281,10 @@ fn matrix_free_analysis_matches_the_dense_one() {
     assert!((mf.sharpness - dense.sharpness).abs() <= 1e-12 * dense.sharpness);
     let dn = mf.drift_norm.unwrap();
     assert!((dn - dense.drift_norm.unwrap()).abs() <= 1e-8 * dn);
-    // Fewer HVPs than the dense Hessian's P = 48 columns.
+    // Two Lanczos runs (the second on the deflated Hessian H − λvvᵀ, for λ2) and CGLS: fewer
+    // HVPs than twice the dense Hessian's P = 48 columns.
     assert!(
-        mf.solver.converged && mf.solver.hvps < 48,
+        mf.solver.converged && mf.solver.hvps < 2 * 48,
         "{} HVPs",
         mf.solver.hvps
     );

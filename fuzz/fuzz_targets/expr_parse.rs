@@ -1,4 +1,5 @@
-//! The expression parser (ours, no symbolica): parse, print, and evaluate the text of a loss.
+//! The expression parser (ours, no symbolica): parse, print, validate with the budgets
+//! (`prepare`), and evaluate the text of a loss.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -11,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
                 &|_| None,
             );
         }
+        let _ = eosflip::loss::expr::prepare(text, None, &std::collections::BTreeMap::new(), true);
         let _ = eosflip::loss::expr::eval_text(text, &[("x", 0.5), ("y", -2.0)]);
     }
 });

@@ -200,9 +200,13 @@ fn one_dim(f: &str, x: &str, at: Option<&BTreeMap<String, String>>) -> Result<Cl
     let f2 = derivative(&f1, x)?;
     let f3 = derivative(&f2, x)?;
     let f4 = derivative(&f3, x)?;
-    if let Some(map) = at {
-        require_critical(&format!("f'({x})"), &f1, map)?;
-    }
+    let found = match at {
+        Some(map) => {
+            require_critical(&format!("f'({x})"), &f1, map)?;
+            String::new()
+        }
+        None => minimizers_note(x, &super::scan::require_minimizer(&f1, &f2, x, "f")?),
+    };
     let sign = check_positive(&f2, at)?;
     let c1 = simplify(&format!("(3*({f3})^2/({f2})-({f4}))/(3*({f2}))"))?;
     let mut cf = ClosedForms::new(vec![x.to_string()], "one_dimensional");
@@ -215,10 +219,24 @@ fn one_dim(f: &str, x: &str, at: Option<&BTreeMap<String, String>>) -> Result<Cl
     cf.drift = Some(vec![formula("0", None)?]);
     cf.note = format!(
         "one variable: at a minimizer {x} (f'({x}) = 0, f''({x}) > 0) with eta = eta_star, \
-         c1 = (eta/6)(3 f'''^2/f'' - f''''); the drift is 0 (isolated minimizer, T = {{0}}){}",
+         c1 = (eta/6)(3 f'''^2/f'' - f''''); the drift is 0 (isolated minimizer, T = {{0}}){}{found}",
         sign.caveat()
     );
     Ok(cf)
+}
+
+/// `"; minimizers found …"` for a note (the numeric scan of [`super::scan`]).
+pub(super) fn minimizers_note(var: &str, found: &[f64]) -> String {
+    if found.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = found.iter().take(6).map(|x| format!("{x:.6}")).collect();
+    format!(
+        "; minimizers with f'' > 0 found in [-{r}, {r}]: {var} ≈ {}{}",
+        list.join(", "),
+        if found.len() > 6 { ", …" } else { "" },
+        r = super::scan::RANGE
+    )
 }
 
 /// The 4-jet of `l` at z* in `w = z − z*`, with z* the symbol [`ZC`].

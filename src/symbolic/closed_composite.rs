@@ -30,6 +30,9 @@ pub(super) fn forms(vars: &[String], c: &Composite) -> Result<ClosedForms> {
     let back: BTreeMap<String, String> = [(W.to_string(), c.z.clone())].into();
     let mut d = c.phi.clone();
     let mut l = BTreeMap::new();
+    let phi1 = derivative(&c.phi, W)?;
+    let phi2 = derivative(&phi1, W)?;
+    let found = super::scan::require_minimizer(&phi1, &phi2, W, "phi")?;
     for k in 1..=4 {
         d = derivative(&d, W)?;
         if k >= 2 {
@@ -53,6 +56,8 @@ pub(super) fn forms(vars: &[String], c: &Composite) -> Result<ClosedForms> {
     cf.note = "L = phi(z) at a point of M where phi'(z) = 0 and phi''(z) > 0 (the point stays \
                symbolic: on M, z takes the value of a minimizer of phi); the Hessian phi''(z) \
                (grad z)(grad z)^T has rank one, top eigenvector grad z/|grad z|; eta = eta_star"
-        .into();
+        .to_string();
+    cf.note
+        .push_str(&super::closed::minimizers_note("z", &found).replace("f''", "phi''"));
     Ok(cf)
 }

@@ -19,6 +19,7 @@ mod closed_point;
 mod composite;
 mod engine;
 pub mod product;
+mod scan;
 pub mod worker;
 
 use crate::error::{Error, Result};
@@ -167,6 +168,7 @@ pub fn closed_forms(
     at: Option<&BTreeMap<String, String>>,
 ) -> Result<ClosedForms> {
     let prepared = prepare(expr, vars, params, true)?;
+    crate::loss::expr::budget::check_closed_forms(expr, &prepared.ast)?;
     if prepared.abstract_functions.len() > 1 {
         return Err(Error::bad_input(
             format!(

@@ -135,7 +135,7 @@ pub const ENTRIES: &[EntrySpec] = &[
         params: &[
             ParamSpec { name: "inputs", default: "2", doc: "input dimension d, integer in [1, 10000]" },
             ParamSpec { name: "width", default: "3", doc: "hidden units h, integer in [1, 100000]; P = h(d + 2) (P > 1500: the matrix-free backend; deeper networks: --model)" },
-            ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 100000]; n < P for a manifold of minimizers" },
+            ParamSpec { name: "samples", default: "4", doc: "data points n, integer in [1, 100000]; n < P for a manifold of minimizers; work budget n·P·(Hessian-vector products) ≤ 1e10" },
             ParamSpec { name: "activation", default: "tanh", doc: "s: tanh | softplus | sigmoid | gelu_tanh | identity (smooth, A1)" },
             ParamSpec { name: "seed", default: "1", doc: "seed of the standard normal inputs and teacher parameters" },
             ParamSpec { name: "init", default: "teacher", doc: "default point: teacher | fitted (Gauss-Newton fit of the data from a seeded normal start, seed + 1)" },
@@ -287,6 +287,7 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<CatalogInst
                     "use a smaller network, or a model file (--model) for deep or large networks",
                 ));
             }
+            mlp::work_budget(d, h, n)?;
             let name = rd.text("activation").trim().to_string();
             let act = Activation::from_name(&name).ok_or_else(|| {
                 Error::bad_input(

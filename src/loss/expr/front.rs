@@ -124,11 +124,9 @@ pub fn parse_point_value(
         .iter()
         .map(|(k, v)| Ok((k.clone(), parse_param_value(k, v)?)))
         .collect::<Result<BTreeMap<_, _>>>()?;
-    Ok(print(
-        &substitute(&ast, &params),
-        Flavor::Symbolica,
-        &|_| None,
-    ))
+    let ast = substitute(&ast, &params);
+    super::budget::check(&format!("--at {name}={text}"), &ast)?;
+    Ok(print(&ast, Flavor::Symbolica, &|_| None))
 }
 
 fn has_call(ast: &Ast) -> bool {
@@ -331,6 +329,7 @@ pub fn prepare(
     }
     let values = parse_params(params)?;
     let ast = substitute(&raw, &values);
+    super::budget::check(src, &ast)?;
     let found: Vec<(String, usize)> = names
         .into_iter()
         .filter(|(n, _)| !params.contains_key(n))

@@ -2,12 +2,14 @@
 //! (docs/math.md §1–2). No computer algebra here: the gradient arrives as text (from symbolica, in
 //! [`crate::symbolic`], behind the `symbolic` feature) and is compiled once into a [`Graph`].
 //!
+//! - [`budget`]: size, exponent, digit and nesting limits, checked before symbolic work;
 //! - [`parse`](mod@parse): syntax (`^` and `**`, exact decimals, carets in errors);
 //! - [`front`]: functions (non-smooth ones rejected: assumption A1), variables, parameters;
 //! - [`graph`]: the DAG with shared subexpressions, evaluated generically over
 //!   `num_dual::DualNum<Primitive = f64>`;
 //! - [`ExprLoss`]: a [`Loss`] made of a value graph and a gradient graph.
 
+pub mod budget;
 pub mod front;
 pub mod graph;
 pub mod parse;

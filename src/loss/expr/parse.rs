@@ -126,9 +126,9 @@ struct Parser<'a> {
 /// Deepest nesting accepted (guards the recursion against pathological input).
 const MAX_DEPTH: usize = 500;
 
-/// Most tokens accepted in one expression: a flat sum of n terms is a tree of depth n that
-/// later passes (printing, the graph, symbolica) walk recursively, so the size is bounded
-/// before anything is built (about 2000 terms).
+/// Most tokens accepted in one expression a user writes (about 2000 terms): a size budget
+/// checked before anything is built. (Text that symbolica prints back may be longer: long sums
+/// and products are balanced, so their trees stay shallow.)
 pub const MAX_TOKENS: usize = 4000;
 
 impl Parser<'_> {
@@ -162,21 +162,21 @@ impl Parser<'_> {
         if self.depth > MAX_DEPTH {
             return self.fail("an expression nested less deeply");
         }
-        let mut lhs = self.product()?;
+        let mut items = vec![('+', self.product()?)];
         while let Tok::Op(op @ ('+' | '-')) = *self.peek() {
             self.at += 1;
-            lhs = Ast::Bin(op, Box::new(lhs), Box::new(self.product()?));
+            items.push((op, self.product()?));
         }
         self.depth -= 1;
-        Ok(lhs)
+        Ok(chain(items, '+'))
     }
     fn product(&mut self) -> Result<Ast> {
-        let mut lhs = self.unary()?;
+        let mut items = vec![('*', self.unary()?)];
         while let Tok::Op(op @ ('*' | '/')) = *self.peek() {
             self.at += 1;
-            lhs = Ast::Bin(op, Box::new(lhs), Box::new(self.unary()?));
+            items.push((op, self.unary()?));
         }
-        Ok(lhs)
+        Ok(chain(items, '*'))
     }
     fn unary(&mut self) -> Result<Ast> {
         self.depth += 1;
@@ -232,6 +232,49 @@ impl Parser<'_> {
     }
 }
 
+/// Chains of more operands than this are built as balanced trees ([`chain`]).
+const BALANCE_ABOVE: usize = 32;
+
+/// The tree of `a0 op1 a1 op2 a2 …` (`op` the chain's operator, `+` or `*`; the first item's op
+/// is ignored). Short chains fold to the left as written (`a - b + c = (a - b) + c`); a long
+/// chain becomes a balanced tree of `+` (or `*`), each `- b` written `(-b)` and each `/ b`
+/// written `1/b`, so that a flat sum of n terms has depth log₂ n and no recursive pass over
+/// the tree (printing, the graph, dropping it) can overflow the stack. Built without recursion.
+fn chain(items: Vec<(char, Ast)>, op: char) -> Ast {
+    if items.len() <= BALANCE_ABOVE {
+        let mut it = items.into_iter();
+        let first = it.next().expect("a chain has a first operand").1;
+        return it.fold(first, |acc, (o, b)| Ast::Bin(o, Box::new(acc), Box::new(b)));
+    }
+    let mut level: Vec<Ast> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, (o, a))| match o {
+            '-' if i > 0 => Ast::Neg(Box::new(a)),
+            '/' if i > 0 => Ast::Bin(
+                '/',
+                Box::new(Ast::Num(
+                    Rational::parse_decimal("1").expect("1 is a number"),
+                )),
+                Box::new(a),
+            ),
+            _ => a,
+        })
+        .collect();
+    while level.len() > 1 {
+        let mut next = Vec::with_capacity(level.len().div_ceil(2));
+        let mut it = level.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => Ast::Bin(op, Box::new(a), Box::new(b)),
+                None => a,
+            });
+        }
+        level = next;
+    }
+    level.pop().expect("a chain has an operand")
+}
+
 /// [`parse`] for text a user wrote, within the size budget [`MAX_TOKENS`] (symbolica's own
 /// output, parsed back internally, may be longer).
 pub fn parse_input(src: &str) -> Result<Ast> {
@@ -241,7 +284,7 @@ pub fn parse_input(src: &str) -> Result<Ast> {
         return Err(Error::bad_input(
             format!(
                 "the expression has {} tokens, more than the budget of {MAX_TOKENS} \
-                 (expression size limit: deeper trees would overflow the stack)",
+                 (expression size limit)",
                 lexer.toks.len() - 1
             ),
             "shorten the expression (factor common terms), or use a catalog loss or a model file",

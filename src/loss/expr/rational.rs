@@ -78,6 +78,20 @@ impl Rational {
         self.num.parse().ok()
     }
 
+    /// `log10` of numerator plus `log10` of denominator (0 for 0 and 1): the decimal digits of
+    /// the exact value, which its powers multiply.
+    pub fn digits(&self) -> f64 {
+        fn log10(s: &str) -> f64 {
+            let s = s.trim_start_matches('0');
+            if s.is_empty() {
+                return 0.0;
+            }
+            let lead: f64 = s[..s.len().min(15)].parse().unwrap_or(1.0);
+            (s.len() - s.len().min(15)) as f64 + lead.log10()
+        }
+        log10(&self.num) + log10(&self.den)
+    }
+
     /// `p` or `(p/q)`: safe to paste into an expression.
     pub fn to_paren_string(&self) -> String {
         if self.den == "1" {

@@ -1,0 +1,372 @@
+//! Budgets on a text loss, checked on our own syntax tree before any symbolic work starts
+//! (issue 11; the limits are listed in README, "Limits"). Each refusal is an
+//! [`Error::Budget`] naming the limit, the offending sub-expression and how to stay inside it.
+//!
+//! Every text loss ([`check`], called by [`super::prepare`]):
+//! - an integer or constant exponent of a non-constant base: `|n| ≤` [`MAX_EXPONENT`]
+//!   (dual-number `powi` multiplies `n(n−1)(n−2)` in `i32`; symbolica's derivatives grow with n);
+//! - an exact constant: at most [`MAX_EXACT_DIGITS`] decimal digits, estimated from the literals
+//!   (`7^3000000000`, `2^2^2^2^2^2` are refused before symbolica computes them);
+//! - nesting of function calls `≤` [`MAX_FUNCTION_DEPTH`];
+//! - the size of the text handed to symbolica (`tanh(u)` is rewritten with four copies of u, so
+//!   nested `tanh` grows as 4^depth) `≤` [`MAX_SYMBOLIC_SIZE`] nodes.
+//!
+//! Closed forms (`eosflip symbolic`, [`check_closed_forms`]) expand and factor rational
+//! functions of the fourth derivatives, so they have tighter budgets: polynomial degree
+//! `≤` [`MAX_CLOSED_FORM_DEGREE`], expanded terms `≤` [`MAX_CLOSED_FORM_TERMS`] and function
+//! nesting `≤` [`MAX_CLOSED_FORM_DEPTH`].
+//!
+//! The walks recurse over the tree, whose depth the parser bounds (nesting ≤ 500, long flat
+//! sums and products balanced: [`super::parse`]).
+
+use super::parse::{print, Ast, Flavor};
+use crate::error::{Error, Result};
+
+/// Largest `|n|` in a power `u^n` of a non-constant u.
+pub const MAX_EXPONENT: f64 = 1000.0;
+/// Largest exact constant or coefficient, in decimal digits (numerator and denominator
+/// together), estimated as `log10` of the literals, multiplied by the exponents of powers and
+/// added over products (so `x*2^999*2^999*2^999*2^999` is refused like `2^3996`).
+pub const MAX_EXACT_DIGITS: f64 = 1000.0;
+/// Deepest nesting of function calls (`sin(sin(x))` is 2).
+pub const MAX_FUNCTION_DEPTH: usize = 12;
+/// Largest tree handed to symbolica, in nodes, after rewriting `tan`, `sinh`, `cosh`, `tanh`.
+pub const MAX_SYMBOLIC_SIZE: f64 = 12_000.0;
+/// Closed forms: largest polynomial degree (counting every function call as one atom).
+pub const MAX_CLOSED_FORM_DEGREE: f64 = 100.0;
+/// Closed forms: largest number of terms after full expansion (an upper estimate).
+pub const MAX_CLOSED_FORM_TERMS: f64 = 10_000.0;
+/// Closed forms: deepest nesting of function calls.
+pub const MAX_CLOSED_FORM_DEPTH: usize = 4;
+
+/// What the walk measures of a subtree.
+#[derive(Debug, Clone, Copy)]
+struct Measure {
+    /// The value, when the subtree is a constant.
+    constant: Option<f64>,
+    /// Decimal digits of the exact constant, or of the largest coefficient.
+    digits: f64,
+    /// Nodes after symbolica's rewriting.
+    size: f64,
+    /// Nesting of function calls.
+    depth: usize,
+    /// Polynomial degree (function calls are atoms of degree 1).
+    degree: f64,
+    /// Terms after full expansion (upper estimate, saturating).
+    terms: f64,
+}
+
+fn over(what: String, limit: String, hint: &str) -> Error {
+    Error::Budget {
+        what,
+        limit,
+        hint: hint.into(),
+    }
+}
+
+fn excerpt(ast: &Ast) -> String {
+    let s = print(ast, Flavor::Plain, &|_| None);
+    if s.chars().count() > 80 {
+        s.chars().take(80).collect::<String>() + "…"
+    } else {
+        s
+    }
+}
+
+/// `C(t + n − 1, n)`: monomials of degree n in t terms, saturating at 1e300. Computed as
+/// `C(t + n − 1, m)` with `m = min(n, t − 1)` factors, each ≥ 2 once m > 1, so the loop is short.
+fn multiset(t: f64, n: f64) -> f64 {
+    let (top, m) = (t + n - 1.0, n.min(t - 1.0));
+    let mut out = 1.0_f64;
+    let mut k = 1.0;
+    while k <= m && out < 1e300 {
+        out *= (top - m + k) / k;
+        k += 1.0;
+    }
+    out.min(1e300)
+}
+
+fn measure(src: &str, ast: &Ast) -> Result<Measure> {
+    let leaf = |constant: Option<f64>, digits: f64, degree: f64| Measure {
+        constant,
+        digits,
+        size: 1.0,
+        depth: 0,
+        degree,
+        terms: 1.0,
+    };
+    Ok(match ast {
+        Ast::Num(r) => leaf(Some(r.to_f64()), r.digits(), 0.0),
+        Ast::Var(n, _) if n == "pi" || n == "𝜋" => leaf(Some(std::f64::consts::PI), 0.5, 0.0),
+        Ast::Var(n, _) if n == "𝑒" => leaf(Some(std::f64::consts::E), 0.5, 0.0),
+        Ast::Var(..) => leaf(None, 0.0, 1.0),
+        Ast::Neg(a) => {
+            let m = measure(src, a)?;
+            Measure {
+                constant: m.constant.map(|v| -v),
+                size: m.size + 1.0,
+                ..m
+            }
+        }
+        Ast::Bin(op, a, b) => binary(src, ast, *op, measure(src, a)?, measure(src, b)?)?,
+        Ast::Call(name, args, _) => {
+            let ms = args
+                .iter()
+                .map(|a| measure(src, a))
+                .collect::<Result<Vec<_>>>()?;
+            let inner: f64 = ms.iter().map(|m| m.size).sum();
+            // The rewriting of super::parse::print (Flavor::Symbolica).
+            let size = match name.as_str() {
+                "tan" => 2.0 * inner + 3.0,
+                "sinh" | "cosh" => 2.0 * inner + 6.0,
+                "tanh" => 4.0 * inner + 8.0,
+                _ => inner + 1.0,
+            };
+            let depth = 1 + ms.iter().map(|m| m.depth).max().unwrap_or(0);
+            if depth > MAX_FUNCTION_DEPTH {
+                return Err(over(
+                    format!("'{}' in '{src}' nests {depth} function calls", excerpt(ast)),
+                    format!("function nesting ≤ {MAX_FUNCTION_DEPTH}"),
+                    "un-nest the expression (e.g. introduce the inner function as a variable), \
+                     or use a catalog loss or a model file",
+                ));
+            }
+            let constant = if ms.iter().all(|m| m.constant.is_some()) {
+                Some(f64::NAN)
+            } else {
+                None
+            };
+            Measure {
+                constant,
+                digits: 1.0,
+                size,
+                depth,
+                degree: ms.iter().map(|m| m.degree).fold(1.0, f64::max),
+                terms: 1.0,
+            }
+        }
+    })
+}
+
+fn binary(src: &str, ast: &Ast, op: char, a: Measure, b: Measure) -> Result<Measure> {
+    let constant = match (a.constant, b.constant) {
+        (Some(x), Some(y)) => Some(match op {
+            '+' => x + y,
+            '-' => x - y,
+            '*' => x * y,
+            '/' => x / y,
+            _ => x.powf(y),
+        }),
+        _ => None,
+    };
+    let size = a.size + b.size + 1.0;
+    let depth = a.depth.max(b.depth);
+    let (mut digits, degree, terms) = match op {
+        '+' | '-' => (
+            if constant.is_some() {
+                a.digits + b.digits
+            } else {
+                a.digits.max(b.digits)
+            },
+            a.degree.max(b.degree),
+            a.terms + b.terms,
+        ),
+        '*' | '/' => (a.digits + b.digits, a.degree + b.degree, a.terms * b.terms),
+        _ => match b.constant {
+            Some(e) if e.is_finite() => {
+                let n = e.abs();
+                if a.constant.is_none() && n > MAX_EXPONENT {
+                    return Err(over(
+                        format!("the exponent {e} in '{}' (in '{src}')", excerpt(ast)),
+                        format!("|exponent| ≤ {MAX_EXPONENT}"),
+                        "rescale the loss or lower the power; exact derivatives of such powers \
+                         are beyond eosflip's symbolic budget",
+                    ));
+                }
+                let t = if e.fract() == 0.0 {
+                    multiset(a.terms, n)
+                } else {
+                    a.terms + b.terms
+                };
+                (a.digits * n.max(1.0), a.degree * n.ceil(), t)
+            }
+            _ => (a.digits + b.digits, a.degree + b.degree, a.terms + b.terms),
+        },
+    };
+    if b.constant.is_none() && op == '^' {
+        digits = a.digits.max(b.digits);
+    }
+    if digits > MAX_EXACT_DIGITS {
+        return Err(over(
+            format!(
+                "the exact {} '{}' in '{src}' has about {} decimal digits",
+                if constant.is_some() {
+                    "constant"
+                } else {
+                    "coefficient of"
+                },
+                excerpt(ast),
+                if digits < 1e300 {
+                    format!("{digits:.0}")
+                } else {
+                    "more than 1e300".into()
+                }
+            ),
+            format!("exact constants ≤ {MAX_EXACT_DIGITS} digits"),
+            "write the constant as a decimal (e.g. 1.5e300) or a parameter, or drop it",
+        ));
+    }
+    Ok(Measure {
+        constant,
+        digits,
+        size,
+        depth,
+        degree,
+        terms,
+    })
+}
+
+/// The budgets for every text loss (module docs); `src` names the expression in errors.
+pub fn check(src: &str, ast: &Ast) -> Result<()> {
+    let m = measure(src, ast)?;
+    if m.size > MAX_SYMBOLIC_SIZE {
+        return Err(over(
+            format!(
+                "'{src}' is {:.0} nodes once tan, sinh, cosh, tanh are written through exp, sin, cos",
+                m.size
+            ),
+            format!("symbolic size ≤ {MAX_SYMBOLIC_SIZE}"),
+            "nest tan/sinh/cosh/tanh less deeply, or use a catalog loss or a model file",
+        ));
+    }
+    Ok(())
+}
+
+/// The tighter budgets of closed forms (module docs).
+pub fn check_closed_forms(src: &str, ast: &Ast) -> Result<()> {
+    let m = measure(src, ast)?;
+    let hint = "closed forms expand and factor fourth derivatives: use `eosflip analyze --expr` \
+                for the numbers, or simplify the loss";
+    if m.degree > MAX_CLOSED_FORM_DEGREE {
+        return Err(over(
+            format!("'{src}' has polynomial degree about {:.0}", m.degree),
+            format!("closed forms: degree ≤ {MAX_CLOSED_FORM_DEGREE}"),
+            hint,
+        ));
+    }
+    if m.terms > MAX_CLOSED_FORM_TERMS {
+        return Err(over(
+            format!(
+                "'{src}' expands to about {:.3e} terms",
+                m.terms.min(f64::MAX)
+            ),
+            format!("closed forms: expanded terms ≤ {MAX_CLOSED_FORM_TERMS}"),
+            hint,
+        ));
+    }
+    if m.depth > MAX_CLOSED_FORM_DEPTH {
+        return Err(over(
+            format!("'{src}' nests {} function calls", m.depth),
+            format!("closed forms: function nesting ≤ {MAX_CLOSED_FORM_DEPTH}"),
+            hint,
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+    use crate::loss::expr::parse::parse;
+
+    fn refused(text: &str) -> Option<String> {
+        check(text, &parse(text).unwrap())
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    #[test]
+    fn huge_exponents_and_constants_are_refused_before_any_work() {
+        assert!(refused("x^100000 + x^2")
+            .unwrap()
+            .contains("|exponent| ≤ 1000"));
+        assert!(refused("(1 + x^2)^100000").unwrap().contains("exponent"));
+        assert!(refused("0*7^(3000000000) + x^2")
+            .unwrap()
+            .contains("digits"));
+        assert!(refused("2^2^2^2^2^2*x^2").unwrap().contains("digits"));
+        assert_eq!(
+            refused("x^2 + (2^3000/3^900)*x").map(|e| e.contains("about 1332 decimal")),
+            Some(true)
+        );
+        assert_eq!(
+            refused("x^1000 + 2^3000*x + 10^999*x^2 + 0^5000*x + 1^10000*x"),
+            None
+        );
+        assert_eq!(refused("(x*y - 1)^2/2 + 10^-300*x"), None);
+        let coefficient = refused("x*2^999*2^999*2^999*2^999").unwrap();
+        assert!(coefficient.contains("coefficient of"), "{coefficient}");
+        assert!(refused("(2^999*x)^4").unwrap().contains("coefficient of"));
+        assert_eq!(refused("2^999*x + 2^999*y + x^(2^9)"), None);
+    }
+
+    #[test]
+    fn nesting_and_rewriting_growth_are_bounded() {
+        let nest = |f: &str, d: usize| (0..d).fold("x".to_string(), |acc, _| format!("{f}({acc})"));
+        assert!(refused(&nest("sin", 20)).unwrap().contains("nesting ≤ 12"));
+        assert_eq!(refused(&nest("sin", 12)), None);
+        assert!(refused(&nest("tanh", 6)).unwrap().contains("symbolic size"));
+        assert_eq!(refused(&nest("tanh", 5)), None);
+    }
+
+    #[test]
+    fn closed_forms_have_tighter_budgets() {
+        let cf = |t: &str| {
+            check_closed_forms(t, &parse(t).unwrap())
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert!(cf("x^400 + x^2").unwrap().contains("degree ≤ 100"));
+        assert!(cf("(1 + x + y + z)^40").unwrap().contains("terms"));
+        assert!(cf("sin(sin(sin(sin(sin(x)))))")
+            .unwrap()
+            .contains("nesting ≤ 4"));
+        assert_eq!(cf("(x*y - 1)^2/2 + (x^2 - 1)^4"), None);
+        assert_eq!(cf("log(1 + exp(x*y)) - 3/4*x*y"), None);
+        assert_eq!(multiset(1.0, 3e9), 1.0);
+        assert_eq!(multiset(2.0, 3e9), 3e9 + 1.0);
+        assert_eq!(multiset(4.0, 40.0), 12341.0);
+    }
+
+    /// A flat sum of 30,000 terms, a product of 30,000 factors (as symbolica may print them
+    /// back) and 10,000 nested parentheses, on a thread with a 1 MB stack: parsing, the
+    /// budgets, the graph, evaluation, printing and dropping never recurse deeply.
+    #[test]
+    fn long_and_deep_inputs_do_not_overflow_a_small_stack() {
+        std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(|| {
+                let sum: String = (0..30_000)
+                    .map(|i| if i % 3 == 1 { "-x" } else { "+x" })
+                    .collect();
+                let product = format!("{}/x", vec!["x"; 30_000].join("*"));
+                for (text, expect) in [(sum, 10_000.0), (product, 1.0)] {
+                    let ast = parse(&text).unwrap();
+                    measure(&text, &ast).unwrap();
+                    let printed = print(&ast, Flavor::Symbolica, &|_| None);
+                    let mut g = crate::loss::expr::Graph::new(vec!["x".into()]);
+                    let id = g.add_ast(&ast).unwrap();
+                    let v = g.eval(&g.schedule(&[id]), &[1.0])[id];
+                    assert_eq!(v, expect, "{}", &printed[..40]);
+                    assert!(!g.node_text(id, 50).is_empty());
+                }
+                let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
+                let e = parse(&deep).unwrap_err().to_string();
+                assert!(e.contains("nested less deeply"), "{e}");
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+}
