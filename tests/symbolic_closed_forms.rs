@@ -7,6 +7,7 @@ use eosflip::loss::catalog::link::Link;
 use eosflip::loss::catalog::product::Product;
 use eosflip::loss::expr::eval_text;
 use eosflip::report::LossInfo;
+use eosflip::symbolic::ClosedFormKind;
 use eosflip::symbolic::{closed_forms, compile_loss, simplify, ClosedForms};
 use eosflip::Loss;
 use proptest::prelude::*;
@@ -46,7 +47,7 @@ fn rel(a: f64, b: f64) -> f64 {
 #[test]
 fn l_xy_matches_the_reference_formula() {
     let cf = lxy();
-    assert_eq!(cf.kind, "rank_one");
+    assert_eq!(cf.kind, ClosedFormKind::RankOne);
     assert_eq!(cf.vars, vec!["x", "y"]);
     let c1 = &cf.c1.as_ref().unwrap().plain;
     let drift = cf.drift.as_ref().unwrap();
@@ -148,7 +149,7 @@ proptest! {
 #[test]
 fn one_dim_reduces_to_the_schwarzian_form() {
     let cf = closed_forms("(x^2 - 1)^2/4", None, &none(), None).unwrap();
-    assert_eq!(cf.kind, "one_dimensional");
+    assert_eq!(cf.kind, ClosedFormKind::OneDimensional);
     let c1 = &cf.c1.as_ref().unwrap().plain;
     for &x in &[1.0, -0.8, 1.7, 2.2] {
         // f = (x²−1)²/4: f'' = 3x² − 1, f''' = 6x, f'''' = 6; (η/6)(3f'''²/f'' − f'''') at η = 2/f''.
@@ -196,7 +197,7 @@ fn text_loss_runs_through_the_core() {
 fn several_variables_without_l_have_no_closed_form() {
     let cf = closed_forms("(x*y - 1)^2 + x^2*y", None, &none(), None).unwrap();
     assert!(!cf.available);
-    assert_eq!(cf.kind, "none");
+    assert_eq!(cf.kind, ClosedFormKind::None);
     assert!(cf.note.contains("no closed form"), "{}", cf.note);
     assert!(cf.c1.is_none());
 }

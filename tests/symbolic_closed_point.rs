@@ -8,6 +8,7 @@ mod common;
 
 use common::{analyze_at, assert_rel, rel};
 use eosflip::loss::expr::eval_text;
+use eosflip::symbolic::ClosedFormKind;
 use eosflip::symbolic::{closed_forms, compile_loss, ClosedForms};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -40,7 +41,7 @@ fn product_squared_at_a_rational_point_is_exact() {
     // L4 = T4/s² = 12/s² = 192/289, c1 = (3·36 − 12)/(3s³) = 32/s³ = 2048/4913, and
     // Π_T g = 2(x² − y²)/s·(x, −y) = (60/17, −15/17).
     let cf = at("(x*y-1)^2/2", &[("x", "2"), ("y", "1/2")]);
-    assert_eq!(cf.kind, "rank_one_at_point");
+    assert_eq!(cf.kind, ClosedFormKind::RankOneAtPoint);
     assert_eq!(plain(&cf.sharpness), "17/4");
     assert_eq!(plain(&cf.eta_star), "8/17");
     assert_eq!(plain(&cf.g_hplus_g), "576/289");
@@ -77,7 +78,7 @@ fn link_forms() -> &'static Vec<ClosedForms> {
 #[test]
 fn parametrized_links_reduce_to_the_l_xy_reference() {
     for ((name, _, l2, l3, l4), cf) in LINKS.iter().zip(link_forms()) {
-        assert_eq!(cf.kind, "rank_one_at_point", "{name}");
+        assert_eq!(cf.kind, ClosedFormKind::RankOneAtPoint, "{name}");
         for t in [0.35, 0.8, 1.0, 1.7, 3.2] {
             let (x, y) = (t, 1.0 / t);
             let s = x * x + y * y;
@@ -141,7 +142,7 @@ fn tilted_keeps_the_free_coordinate_symbolic() {
 fn rank_two_hessian_has_no_closed_form_and_bad_points_are_errors() {
     let cf = at("x^2+2*y^2", &[("x", "0"), ("y", "0")]);
     assert!(!cf.available);
-    assert_eq!(cf.kind, "none");
+    assert_eq!(cf.kind, ClosedFormKind::None);
     assert!(
         cf.note.contains("rank > 1") && cf.note.contains("= 8"),
         "{}",
@@ -189,7 +190,12 @@ fn not_l_of_z() -> &'static Vec<(ClosedForms, eosflip::loss::expr::ExprLoss)> {
             .iter()
             .map(|(expr, point)| {
                 let cf = at(expr, point);
-                assert_eq!(cf.kind, "rank_one_at_point", "{expr}: {}", cf.note);
+                assert_eq!(
+                    cf.kind,
+                    ClosedFormKind::RankOneAtPoint,
+                    "{expr}: {}",
+                    cf.note
+                );
                 (cf, compile_loss(expr, None, &BTreeMap::new()).unwrap())
             })
             .collect()
@@ -270,7 +276,7 @@ fn composite_forms() -> &'static Vec<(ClosedForms, eosflip::loss::expr::ExprLoss
             .iter()
             .map(|(name, expr, _)| {
                 let cf = closed_forms(expr, None, &BTreeMap::new(), None).unwrap();
-                assert_eq!(cf.kind, "composite", "{name}: {}", cf.note);
+                assert_eq!(cf.kind, ClosedFormKind::Composite, "{name}: {}", cf.note);
                 (cf, compile_loss(expr, None, &BTreeMap::new()).unwrap())
             })
             .collect()
@@ -282,7 +288,7 @@ fn composite_squared_product_at_a_symbolic_point() {
     // (xy − 1)²/2 = φ(xy), φ(w) = (w − 1)²/2: l2 = 1, l3 = l4 = 0, and on M z = xy = 1, so the
     // l(xy) reference gives c1 = 32z²/s³, gᵀH⁺g = 36z²/s², L4 = 12z²/s², Π_T g = 2(x² − y²)/s·(x, −y).
     let cf = closed_forms("(x*y-1)^2/2", None, &BTreeMap::new(), None).unwrap();
-    assert_eq!(cf.kind, "composite");
+    assert_eq!(cf.kind, ClosedFormKind::Composite);
     assert_eq!(plain(&cf.sharpness), "x^2+y^2");
     assert_eq!(plain(&cf.c1), "32*x^2*y^2/(x^2+y^2)^3");
     assert_eq!(plain(&cf.g_hplus_g), "36*x^2*y^2/(x^2+y^2)^2");

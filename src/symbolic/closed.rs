@@ -16,7 +16,7 @@
 //! - Otherwise the top eigenvector is not available in closed form: say so.
 
 use super::engine::{derivative, factored, latex, simplify, substitute, T};
-use super::{ClosedForms, Formula};
+use super::{ClosedFormKind, ClosedForms, Formula};
 use crate::error::{Error, Result};
 use crate::loss::expr::parse::{parse as parse_ast, print, Ast, Flavor};
 use std::collections::BTreeMap;
@@ -209,7 +209,7 @@ fn one_dim(f: &str, x: &str, at: Option<&BTreeMap<String, String>>) -> Result<Cl
     };
     let sign = check_positive(&f2, at)?;
     let c1 = simplify(&format!("(3*({f3})^2/({f2})-({f4}))/(3*({f2}))"))?;
-    let mut cf = ClosedForms::new(vec![x.to_string()], "one_dimensional");
+    let mut cf = ClosedForms::new(vec![x.to_string()], ClosedFormKind::OneDimensional);
     cf.definitions.push(("f2".into(), formula(&f2, None)?));
     cf.sharpness = Some(formula(&f2, at)?);
     cf.eta_star = Some(formula(&simplify(&format!("2/({f2})"))?, at)?);
@@ -318,7 +318,7 @@ impl<'a> RankOne<'a> {
     /// λ, η*, gᵀH⁺g, L4, c1 and Π_T g; `at` substitutes a point (definitions and note empty).
     pub(super) fn assemble(
         &self,
-        kind: &str,
+        kind: ClosedFormKind,
         at: Option<&BTreeMap<String, String>>,
     ) -> Result<ClosedForms> {
         let (s, lambda) = (self.s, self.lambda);
@@ -376,7 +376,7 @@ pub(super) fn rank_one(
     let sign = check_positive(&s, at)?;
     let lambda = simplify(&format!("l2*({s})"))?;
     let mut cf = RankOne::along(&big_l, &grad, vars, vars, &a, &back, &s, &lambda)?
-        .assemble("rank_one", at)?;
+        .assemble(ClosedFormKind::RankOne, at)?;
     cf.definitions.push(("z".into(), formula(&z, None)?));
     cf.definitions
         .push(("s = |grad z|^2".into(), formula(&s, None)?));

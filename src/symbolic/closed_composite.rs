@@ -5,7 +5,7 @@
 use super::closed::{formula, rank_one, L_NAMES};
 use super::composite::{Composite, W};
 use super::engine::{derivative, simplify, substitute};
-use super::ClosedForms;
+use super::{ClosedFormKind, ClosedForms};
 use crate::error::Result;
 use crate::loss::expr::parse::Ast;
 use std::collections::BTreeMap;
@@ -43,7 +43,7 @@ pub(super) fn forms(vars: &[String], c: &Composite) -> Result<ClosedForms> {
         }
     }
     let mut cf = rank_one(&c.z, vars, "l", Some(&l))?;
-    cf.kind = "composite".into();
+    cf.kind = ClosedFormKind::Composite;
     cf.definitions.retain(|(name, _)| name != "alpha");
     let phi = substitute(&c.phi, &[(W.to_string(), "w".to_string())].into())?;
     cf.definitions.push(("phi(w)".into(), formula(&phi, None)?));

@@ -14,7 +14,7 @@
 
 use super::closed::{check_positive, formula, norm_sq, require_critical, RankOne};
 use super::engine::{derivative, simplify, substitute};
-use super::ClosedForms;
+use super::{ClosedFormKind, ClosedForms};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -83,7 +83,7 @@ pub fn at_point(expr: &str, vars: &[String], at: &BTreeMap<String, String>) -> R
     // only makes every form factored.
     let none = BTreeMap::new();
     let mut cf = RankOne::along(expr, &grad, vars, &base, &a, &none, &s, &lambda)?
-        .assemble("rank_one_at_point", Some(&none))?;
+        .assemble(ClosedFormKind::RankOneAtPoint, Some(&none))?;
     for (v, ai) in vars.iter().zip(&a) {
         cf.definitions
             .push((format!("a[{v}] = H[{v},{}]", vars[j]), formula(ai, None)?));

@@ -42,14 +42,41 @@ pub struct Formula {
     pub latex: Option<String>,
 }
 
+/// Which derivation produced a [`ClosedForms`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedFormKind {
+    /// A loss of one variable.
+    OneDimensional,
+    /// `l(z(θ))` with l undeclared.
+    RankOne,
+    /// A concrete `φ(z(θ))` at a symbolic point of M.
+    Composite,
+    /// A concrete loss whose Hessian has rank one at the point given.
+    RankOneAtPoint,
+    /// No closed form.
+    None,
+}
+
+impl std::fmt::Display for ClosedFormKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::OneDimensional => "one_dimensional",
+            Self::RankOne => "rank_one",
+            Self::Composite => "composite",
+            Self::RankOneAtPoint => "rank_one_at_point",
+            Self::None => "none",
+        })
+    }
+}
+
 /// Closed forms at a point of M (MATH.md §3, §4, §6; names as in MATH.md §7).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClosedForms {
     /// Variables in parameter order.
     pub vars: Vec<String>,
-    /// `one_dimensional`, `rank_one` (from `l(z)`), `composite` (a concrete `φ(z(θ))` at a
-    /// symbolic point of M), `rank_one_at_point` (a concrete loss at a point) or `none`.
-    pub kind: String,
+    /// Which derivation produced the forms.
+    pub kind: ClosedFormKind,
     /// Whether closed forms were derived.
     pub available: bool,
     /// Auxiliary quantities the formulas use (e.g. `z`, `s`, `alpha`).
@@ -71,10 +98,10 @@ pub struct ClosedForms {
 }
 
 impl ClosedForms {
-    fn new(vars: Vec<String>, kind: &str) -> ClosedForms {
+    fn new(vars: Vec<String>, kind: ClosedFormKind) -> ClosedForms {
         ClosedForms {
             vars,
-            kind: kind.into(),
+            kind,
             available: true,
             definitions: Vec::new(),
             sharpness: None,
@@ -88,10 +115,9 @@ impl ClosedForms {
     }
     fn unavailable(vars: &[String], why: &str) -> ClosedForms {
         ClosedForms {
-            kind: "none".into(),
             available: false,
             note: why.into(),
-            ..ClosedForms::new(vars.to_vec(), "none")
+            ..ClosedForms::new(vars.to_vec(), ClosedFormKind::None)
         }
     }
 }
