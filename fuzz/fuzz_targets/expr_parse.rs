@@ -5,7 +5,10 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(ast) = eosflip::loss::expr::parse::parse_input(text) {
+        // As in production: the symbolica rendering (tanh copies its argument four times) only
+        // after the budgets passed.
+        let ast = eosflip::loss::expr::parse::parse_input(text).ok();
+        if let Some(ast) = ast.filter(|a| eosflip::loss::expr::budget::check(text, a).is_ok()) {
             let _ = eosflip::loss::expr::parse::print(
                 &ast,
                 eosflip::loss::expr::parse::Flavor::Symbolica,
