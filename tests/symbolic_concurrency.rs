@@ -32,7 +32,7 @@ fn eight_threads_at_once() {
                 assert!((at3 - (k * k + 6.0 * k)).abs() < 1e-12, "{s}");
                 if i % 4 == 0 {
                     let cf = closed_forms("l(x*y)", None, &BTreeMap::new(), None).unwrap();
-                    assert_eq!(cf.kind, "rank_one");
+                    assert_eq!(cf.kind, eosflip::symbolic::ClosedFormKind::RankOne);
                 }
             })
         })
