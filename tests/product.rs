@@ -372,3 +372,60 @@ fn depth3_far_out_c1_follows_the_depth2_balanced_q() {
         an.c1.unwrap()
     );
 }
+
+/// `l ↦ κl` (κ from 1e-300 to 1e300) leaves c1, the supercritical set, the conditions, the
+/// balanced c1 and ε_rel unchanged and scales λ, α, Q and λ∞ (at η/κ) by κ (resp. κ²), with no
+/// NaN and no overflow of the jets' products (the hostile input `(z²−1)²/4·1e160` gave NaN).
+#[test]
+fn closed_forms_are_invariant_under_scaling_the_link() {
+    let base = Jet {
+        z_star: -1.0,
+        l2: 1.0,
+        l3: 1.0,
+        l4: 2.5,
+    };
+    let set0 = supercritical_set(&base);
+    let bal0 = balanced(&base, 3).unwrap();
+    let lam0 = lambda_inf(&base, 0.1).unwrap();
+    for e in [-300, -160, -100, -13, 0, 13, 100, 160, 300] {
+        let k = 10f64.powi(e);
+        let jet = Jet {
+            z_star: base.z_star,
+            l2: k * base.l2,
+            l3: k * base.l3,
+            l4: k * base.l4,
+        };
+        for s in [2.0, 2.5, 4.0, 10.0] {
+            assert!(
+                rel(c1_depth2(&jet, s), c1_depth2(&base, s)) < 1e-14,
+                "κ = {k:e}"
+            );
+        }
+        let set = supercritical_set(&jet);
+        assert_eq!(set.s_roots.len(), set0.s_roots.len(), "κ = {k:e}");
+        for (a, b) in set.s_roots.iter().zip(&set0.s_roots) {
+            assert!(rel(*a, *b) < 1e-14, "κ = {k:e}: {a} vs {b}");
+        }
+        let holds: Vec<bool> = eosflip::product::conditions(&jet)
+            .iter()
+            .map(|c| c.holds)
+            .collect();
+        let holds0: Vec<bool> = eosflip::product::conditions(&base)
+            .iter()
+            .map(|c| c.holds)
+            .collect();
+        assert_eq!(holds, holds0, "κ = {k:e}");
+        // α = κ²/2 underflows to 0 at κ = 1e-300 (not representable), never negative or NaN.
+        assert!(
+            jet.alpha() >= 0.0 && !jet.discriminant().is_nan(),
+            "κ = {k:e}"
+        );
+        let bal = balanced(&jet, 3).unwrap();
+        assert!(rel(bal.c1, bal0.c1) < 1e-14 && rel(bal.sharpness, k * bal0.sharpness) < 1e-14);
+        let lam = lambda_inf(&jet, 0.1 / k).unwrap();
+        assert!(rel(lam.c1, lam0.c1) < 1e-14, "κ = {k:e}");
+        assert!(rel(lam.eps_rel.unwrap(), lam0.eps_rel.unwrap()) < 1e-13);
+        let (p, p0) = (lam.lambda_inf_pred.unwrap(), lam0.lambda_inf_pred.unwrap());
+        assert!(rel(p, k * p0) < 1e-13, "κ = {k:e}: {p} vs {}", k * p0);
+    }
+}

@@ -154,7 +154,7 @@ impl fmt::Display for Reduction {
         if let Some(b) = &self.balanced {
             writeln!(
                 f,
-                "  balanced point (drift 0): s = {:.9}, λ = {:.9}, Q = {:.9}, c1 = {:.9e}",
+                "  balanced point (drift 0): s = {:.9}, λ = {:.9e}, Q = {:.9e}, c1 = {:.9e}",
                 b.s, b.sharpness, b.q, b.c1
             )?;
         }

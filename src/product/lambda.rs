@@ -32,7 +32,8 @@ pub struct LambdaInf {
     pub eps_rel: Option<f64>,
     /// d = ε_rel · d ln(G/c1)/d ln λ.
     pub d: Option<f64>,
-    /// Whether the first-order regime applies (c1 > 0, ε_rel ≤ 0.1, |d| ≤ 0.1).
+    /// Whether the first-order regime applies (c1 > 0, ε_rel ≤ 0.02 as in `analyze`'s
+    /// `regime`, |d| ≤ 0.1).
     pub in_regime: bool,
 }
 
@@ -47,7 +48,24 @@ fn log_ratio<D: Scalar>(jet: &Jet, s: D) -> D {
 }
 
 /// The prediction at η (None when no point of M has λ = 2/η: η > 1/(l2 |z*|)).
+///
+/// Computed for `l/l2` at `η·l2` and scaled back (λ by l2, G by l2²; s, c1, ε_rel and d are
+/// invariant under l ↦ κl, η ↦ η/κ), so no product of jets overflows.
 pub fn lambda_inf(jet: &Jet, eta: f64) -> Option<LambdaInf> {
+    let k = jet.l2;
+    let mut r = lambda_inf_unit(&jet.unit(), eta * k)?;
+    r.eta = eta;
+    r.drift_sq = if r.drift_sq == 0.0 {
+        0.0
+    } else {
+        r.drift_sq * k * k
+    };
+    r.lambda_inf_pred = r.lambda_inf_pred.map(|v| v * k);
+    r.asymptotic = r.asymptotic.map(|v| v * k);
+    Some(r)
+}
+
+fn lambda_inf_unit(jet: &Jet, eta: f64) -> Option<LambdaInf> {
     let (l2, l3, z) = (jet.l2, jet.l3, jet.z_star);
     let s = 2.0 / (eta * l2);
     if eta.is_nan() || eta <= 0.0 || s < 2.0 * z.abs() {
@@ -86,6 +104,6 @@ pub fn lambda_inf(jet: &Jet, eta: f64) -> Option<LambdaInf> {
         asymptotic,
         eps_rel: Some(eps),
         d: Some(d),
-        in_regime: eps <= 0.1 && d.abs() <= 0.1,
+        in_regime: eps <= crate::normal_form::EPS_REL_FIRST_ORDER && d.abs() <= 0.1,
     })
 }

@@ -37,20 +37,53 @@ pub struct Jet {
 }
 
 impl Jet {
-    /// `α = 3 l3² − l2 l4` (docs/math.md §6).
+    /// The jet of `l/l2` (l2 = 1): c1, the supercritical set, the conditions and ε_rel depend on
+    /// l only through it (`l ↦ κl` leaves them unchanged), so they are computed from it and the
+    /// quantities that scale (λ, α, Q, G) are scaled back, without overflow or underflow of the
+    /// products of jets for any κ (docs/math.md §3: the L ↦ κL invariance).
+    pub fn unit(&self) -> Jet {
+        Jet {
+            z_star: self.z_star,
+            l2: 1.0,
+            l3: self.l3 / self.l2,
+            l4: self.l4 / self.l2,
+        }
+    }
+    /// `κ·l2²` without `0·∞`: 0 when `κ = 0`.
+    fn times_l2_sq(&self, k: f64) -> f64 {
+        if k == 0.0 {
+            0.0
+        } else {
+            k * self.l2 * self.l2
+        }
+    }
+    /// `α/l2² = 3 (l3/l2)² − l4/l2`.
+    fn alpha_unit(&self) -> f64 {
+        let (r3, r4) = (self.l3 / self.l2, self.l4 / self.l2);
+        3.0 * r3 * r3 - r4
+    }
+    /// `Q/l2²` (see [`Jet::q`]).
+    fn q_unit(&self, w: f64, u: f64) -> f64 {
+        self.alpha_unit() + 24.0 * (self.l3 / self.l2) * w + 96.0 * w * w - 24.0 * u
+    }
+    /// `α = 3 l3² − l2 l4` (docs/math.md §6), as `l2²·(3(l3/l2)² − l4/l2)`.
     pub fn alpha(&self) -> f64 {
-        3.0 * self.l3 * self.l3 - self.l2 * self.l4
+        self.times_l2_sq(self.alpha_unit())
     }
     /// `Q(w, u) = α + 24 l2 l3 w + 96 l2² w² − 24 l2² u`.
     pub fn q(&self, w: f64, u: f64) -> f64 {
-        let l2 = self.l2;
-        self.alpha() + 24.0 * l2 * self.l3 * w + 96.0 * l2 * l2 * w * w - 24.0 * l2 * l2 * u
+        self.times_l2_sq(self.q_unit(w, u))
     }
     /// The discriminant of `Q(w, 0)` in w: `192 l2² (2 l2 l4 − 3 l3²)`.
     pub fn discriminant(&self) -> f64 {
-        let l2 = self.l2;
-        let (b, a) = (24.0 * l2 * self.l3, 96.0 * l2 * l2);
-        b * b - 4.0 * a * self.alpha()
+        let r3 = self.l3 / self.l2;
+        let unit = (24.0 * r3).powi(2) - 4.0 * 96.0 * self.alpha_unit();
+        let l2sq = self.times_l2_sq(1.0);
+        if unit == 0.0 {
+            0.0
+        } else {
+            unit * l2sq * l2sq
+        }
     }
 }
 
@@ -100,7 +133,10 @@ pub fn point_forms(jet: &Jet, x: &[f64]) -> PointForms {
     let s = ek(di - 1);
     let q2 = z * ek(di - 2);
     let q3 = z * z * ek(di - 3);
-    let Jet { l2, l3, l4, .. } = *jet;
+    // In units of l2 (module docs of [`Jet::unit`]); λ, gᵀH⁺g, L4 and |Π_T g|² scale back by l2
+    // (resp. l2²), c1 is invariant.
+    let scale = jet.l2;
+    let Jet { l2, l3, l4, .. } = jet.unit();
     let lambda = l2 * s;
     let t3 = 6.0 * l2 * s * q2 + l3 * s.powi(3);
     let t4 = 12.0 * l2 * (q2 * q2 + 2.0 * s * q3) + 12.0 * l3 * s * s * q2 + l4 * s.powi(4);
@@ -115,18 +151,18 @@ pub fn point_forms(jet: &Jet, x: &[f64]) -> PointForms {
         s,
         w,
         u,
-        sharpness: lambda,
-        g_hplus_g: ghg,
-        l4: big_l4,
+        sharpness: scale * lambda,
+        g_hplus_g: scale * ghg,
+        l4: scale * big_l4,
         c1_gd: (3.0 * ghg - big_l4) / (3.0 * lambda),
-        c1_factored: s / (3.0 * l2 * l2) * jet.q(w, u),
-        drift_sq,
+        c1_factored: s / 3.0 * jet.q_unit(w, u),
+        drift_sq: jet.times_l2_sq(drift_sq),
     }
 }
 
 /// c1 at depth 2 as a function of s (z* = jet.z_star): `(s/(3l2²))·Q(z*/s²)`.
 pub fn c1_depth2(jet: &Jet, s: f64) -> f64 {
-    s / (3.0 * jet.l2 * jet.l2) * jet.q(jet.z_star / (s * s), 0.0)
+    s / 3.0 * jet.q_unit(jet.z_star / (s * s), 0.0)
 }
 
 /// A point of the depth-2 M with `x² + y² = s` and `x ≥ |y|` (s ≥ 2|z*|).
@@ -168,6 +204,8 @@ pub struct SupercriticalSet {
 /// `w = z*/s²` in the range of M mapped back to s; the sign between consecutive roots is that
 /// of Q at an interior point.
 pub fn supercritical_set(jet: &Jet) -> SupercriticalSet {
+    // The set depends on l only through l/l2.
+    let jet = &jet.unit();
     let z = jet.z_star;
     let l2 = jet.l2;
     let (a, b, c) = (96.0 * l2 * l2, 24.0 * l2 * jet.l3, jet.alpha());
@@ -243,6 +281,8 @@ pub struct Condition {
 
 /// The clean conditions of `theorems/product_stability.md` at depth 2.
 pub fn conditions(jet: &Jet) -> Vec<Condition> {
+    // Every condition is invariant under l ↦ κl (κ > 0): decide it on l/l2.
+    let jet = &jet.unit();
     let (l2, l3, l4, z) = (jet.l2, jet.l3, jet.l4, jet.z_star);
     let alpha = jet.alpha();
     vec![
@@ -293,16 +333,16 @@ pub fn balanced(jet: &Jet, depth: usize) -> Option<Balanced> {
     }
     let d = depth as f64;
     let s = d * z.abs().powf(2.0 * (d - 1.0) / d);
-    let l2 = jet.l2;
-    let q = jet.alpha()
-        + 12.0 * (d - 1.0) * l2 * jet.l3 / (d * z)
-        + 4.0 * l2 * l2 * (d - 1.0) * (5.0 * d - 4.0) / (d * d * z * z);
+    // Q/l2² (units of l2, see [`Jet::unit`]).
+    let q_unit = jet.alpha_unit()
+        + 12.0 * (d - 1.0) * (jet.l3 / jet.l2) / (d * z)
+        + 4.0 * (d - 1.0) * (5.0 * d - 4.0) / (d * d * z * z);
     Some(Balanced {
         depth,
         s,
-        sharpness: l2 * s,
-        q,
-        c1: s / (3.0 * l2 * l2) * q,
+        sharpness: jet.l2 * s,
+        q: jet.times_l2_sq(q_unit),
+        c1: s / 3.0 * q_unit,
     })
 }
 

@@ -295,7 +295,14 @@ pub fn reduce(source: &EllSource, depth: usize, z_given: Option<&str>) -> Result
         .iter()
         .map(|x| run(x))
         .collect::<Result<Vec<_>>>()?;
-    let max_c1_rel_err = checks.iter().map(|c| c.c1_rel_err).fold(0.0, f64::max);
+    // A comparison that could not be made (NaN) counts as a failed one, never as agreement.
+    let max_c1_rel_err = checks.iter().map(|c| c.c1_rel_err).fold(0.0, |m: f64, e| {
+        if e.is_nan() {
+            f64::INFINITY
+        } else {
+            m.max(e)
+        }
+    });
     let (set, s_roots_exact, endpoint_checks, conds, lam) = if depth == 2 {
         let set = supercritical_set(&jet);
         let ends = set
