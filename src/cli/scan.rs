@@ -85,6 +85,17 @@ impl WithLoss for Run<'_> {
             ));
         }
         let pts = path_along_m(l.loss, &l.flip.point, lam, f, t, a.points, &tol);
+        let drift = l.flip.coefficients.as_ref().map(|c| c.drift.norm());
+        if pts.len() < 2 && l.flip.supercritical.is_some() && drift.is_some_and(|d| d <= 1e-9 * lam)
+        {
+            return Err(Error::bad_input(
+                format!(
+                    "Π_T g = 0 at θ* (|Π_T g| = {:.3e}): the sharpness is stationary on M there, so a path along Π_T g cannot leave θ*",
+                    drift.unwrap_or(0.0)
+                ),
+                "start the scan at a point of M where the sharpness changes (e.g. --point 2,0.5 on xy = 1), or use the catalog's product loss, which scans the hyperbola",
+            ));
+        }
         if pts.len() < 2 {
             return Err(Error::bad_input(
                 "M could not be followed along Π_T g from θ* (the sharpness is stationary there, or the targets are out of reach)",
