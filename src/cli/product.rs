@@ -45,6 +45,12 @@ fn source(args: &ProductArgs) -> Result<eosflip::product::reduce::EllSource> {
     use eosflip::loss::catalog::link::Link;
     use eosflip::product::reduce::EllSource;
     if let Some(e) = &args.ell_expr {
+        if let Some((k, v)) = args.params.first() {
+            return Err(Error::bad_input(
+                format!("--param {k}={v} is not used with --ell-expr (it sets a parameter of a catalog link)"),
+                format!("write the value into the expression, e.g. --ell-expr \"{}\"", e.replace(k.as_str(), v)),
+            ));
+        }
         return Ok(EllSource::Expr(e.clone()));
     }
     let Some(name) = &args.ell else {
