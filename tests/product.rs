@@ -2,39 +2,24 @@
 //! closed forms against the numeric core at random points of M, the supercritical set against
 //! sign changes of the numeric c1, eosflip's examples, the balanced point and λ∞.
 
-use eosflip::analyze::{analyze, AnalyzeOptions};
 use eosflip::loss::catalog::link::Link;
 use eosflip::loss::catalog::product::Product;
 use eosflip::product::poly::PolyProduct;
 use eosflip::product::{
     balanced, c1_depth2, examples, lambda_inf, point_depth2, point_forms, supercritical_set, Jet,
 };
-use eosflip::report::LossInfo;
 use eosflip::Loss;
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 
-fn core<L: Loss>(loss: &L, x: &[f64]) -> eosflip::report::Analysis {
-    let info = LossInfo {
-        name: "t".into(),
-        params: BTreeMap::new(),
-        dim: x.len(),
-    };
-    analyze(loss, info, x, &AnalyzeOptions::default()).unwrap()
-}
+mod common;
+use common::analyze_at as core;
 
 fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(1e-300)
 }
 
 fn jet_of(link: &Link) -> Jet {
-    let [l2, l3, l4] = link.derivatives_at_min();
-    Jet {
-        z_star: link.z_star(),
-        l2,
-        l3,
-        l4,
-    }
+    Jet::of_link(link)
 }
 
 fn links() -> Vec<Link> {

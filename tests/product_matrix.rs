@@ -1,21 +1,12 @@
 //! `eosflip product`, matrix case (theorems/product_depth.md, Theorems 5 and 7, Corollary 6):
 //! `L(U, V) = Σ_ij φ((UVᵀ − Y)_ij)` against the numeric core at random points of M.
 
-use eosflip::analyze::{analyze, AnalyzeOptions};
 use eosflip::loss::catalog::link::Link;
-use eosflip::report::LossInfo;
 use eosflip::Loss;
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 
-fn core<L: Loss>(loss: &L, x: &[f64]) -> eosflip::report::Analysis {
-    let info = LossInfo {
-        name: "t".into(),
-        params: BTreeMap::new(),
-        dim: x.len(),
-    };
-    analyze(loss, info, x, &AnalyzeOptions::default()).unwrap()
-}
+mod common;
+use common::analyze_at as core;
 
 fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(1e-300)

@@ -61,13 +61,7 @@ impl WithLoss for Run<'_> {
                 ));
             }
             let pts = product_curve(z, f, t, a.points);
-            let [l2, l3, l4] = p.link.derivatives_at_min();
-            let jet = eosflip::product::Jet {
-                z_star: z,
-                l2,
-                l3,
-                l4,
-            };
+            let jet = eosflip::product::Jet::of_link(&p.link);
             return Ok((scan(l.loss, "x", Some(jet), pts, &tol), title));
         }
         let lam = l.flip.sharpness();

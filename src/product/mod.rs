@@ -37,6 +37,17 @@ pub struct Jet {
 }
 
 impl Jet {
+    /// The jet of a catalog link at its minimizer (closed forms of
+    /// [`Link::derivatives_at_min`](crate::loss::catalog::link::Link::derivatives_at_min)).
+    pub fn of_link(link: &crate::loss::catalog::link::Link) -> Jet {
+        let [l2, l3, l4] = link.derivatives_at_min();
+        Jet {
+            z_star: link.z_star(),
+            l2,
+            l3,
+            l4,
+        }
+    }
     /// The jet of `l/l2` (l2 = 1): c1, the supercritical set, the conditions and ε_rel depend on
     /// l only through it (`l ↦ κl` leaves them unchanged), so they are computed from it and the
     /// quantities that scale (λ, α, Q, G) are scaled back, without overflow or underflow of the

@@ -209,16 +209,6 @@ mod tests {
     use crate::loss::catalog::link::Link;
     use crate::loss::catalog::product::Product;
 
-    fn jet(link: &Link) -> Jet {
-        let [l2, l3, l4] = link.derivatives_at_min();
-        Jet {
-            z_star: link.z_star(),
-            l2,
-            l3,
-            l4,
-        }
-    }
-
     #[test]
     fn band_of_subcritical_points_is_found_on_the_curve() {
         // l with z* = −1, l2 = 1, l3 = 3/2, l4 = 6 (α = 3/4 > 0): c1 < 0 on s ∈ [2, 6.7206)
@@ -270,7 +260,7 @@ mod tests {
         let s = scan(
             &p,
             "x",
-            Some(jet(&p.link)),
+            Some(Jet::of_link(&p.link)),
             product_curve(1.0, 0.5, 2.0, 5),
             &Tolerances::default(),
         );
