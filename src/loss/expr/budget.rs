@@ -11,6 +11,9 @@
 //! - the size of the text handed to symbolica (`tanh(u)` is rewritten with four copies of u, so
 //!   nested `tanh` grows as 4^depth) `≤` [`MAX_SYMBOLIC_SIZE`] nodes.
 //!
+//! Losses evaluated in f64 ([`check_f64`]: case files, `--expr`): every constant sub-expression
+//! finite in f64 (`(2^500)^3` would evaluate to inf).
+//!
 //! Closed forms (`eosflip symbolic`, [`check_closed_forms`]) expand and factor rational
 //! functions of the fourth derivatives, so they have tighter budgets: polynomial degree
 //! `≤` [`MAX_CLOSED_FORM_DEGREE`], expanded terms `≤` [`MAX_CLOSED_FORM_TERMS`] and function
@@ -226,6 +229,55 @@ fn binary(src: &str, ast: &Ast, op: char, a: Measure, b: Measure) -> Result<Meas
     })
 }
 
+/// For losses evaluated in f64 (every numeric use of a text loss; not closed forms, which are
+/// exact): every constant sub-expression must be finite in f64, so `(2^500)^3` is refused here
+/// rather than evaluated as inf.
+pub fn check_f64(src: &str, ast: &Ast) -> Result<()> {
+    finite_constant(src, ast).map(|_| ())
+}
+
+/// The value of a constant subtree (`None` when it has a variable or a function call); an
+/// error at the first constant that overflows f64 from finite operands (not a division by 0).
+fn finite_constant(src: &str, ast: &Ast) -> Result<Option<f64>> {
+    Ok(match ast {
+        Ast::Num(r) => Some(r.to_f64()),
+        Ast::Var(n, _) if n == "pi" || n == "𝜋" => Some(std::f64::consts::PI),
+        Ast::Var(n, _) if n == "𝑒" => Some(std::f64::consts::E),
+        Ast::Var(..) => None,
+        Ast::Neg(a) => finite_constant(src, a)?.map(|v| -v),
+        Ast::Call(_, args, _) => {
+            for a in args {
+                finite_constant(src, a)?;
+            }
+            None
+        }
+        Ast::Bin(op, a, b) => {
+            let (x, y) = (finite_constant(src, a)?, finite_constant(src, b)?);
+            let (Some(x), Some(y)) = (x, y) else {
+                return Ok(None);
+            };
+            let v = match op {
+                '+' => x + y,
+                '-' => x - y,
+                '*' => x * y,
+                '/' => x / y,
+                _ => x.powf(y),
+            };
+            if v.is_infinite() && x.is_finite() && y.is_finite() && !(*op == '/' && y == 0.0) {
+                return Err(over(
+                    format!(
+                        "the constant '{}' in '{src}' is beyond the range of f64",
+                        excerpt(ast)
+                    ),
+                    format!("|constant| ≤ {:.1e}", f64::MAX),
+                    "rescale the loss (e.g. divide it by the constant) or drop the factor",
+                ));
+            }
+            Some(v)
+        }
+    })
+}
+
 /// The budgets for every text loss (module docs); `src` names the expression in errors.
 pub fn check(src: &str, ast: &Ast) -> Result<()> {
     let m = measure(src, ast)?;
@@ -284,6 +336,25 @@ mod tests {
         check(text, &parse(text).unwrap())
             .err()
             .map(|e| e.to_string())
+    }
+
+    /// A constant that overflows f64 is refused for numeric use (the exact budget admits it).
+    #[test]
+    fn constants_beyond_f64_are_refused_for_numeric_losses() {
+        let f64_err = |t: &str| {
+            check_f64(t, &parse(t).unwrap())
+                .err()
+                .map(|e| e.to_string())
+        };
+        let inf = f64_err("(x^2-1)^2/4*(2^500)^3").unwrap();
+        assert!(
+            inf.contains("(2^500)^3)'") && inf.contains("beyond the range of f64"),
+            "{inf}"
+        );
+        assert_eq!(refused("(x^2-1)^2/4*(2^500)^3"), None);
+        assert!(f64_err("x^2 + 1e200*1e200").unwrap().contains("f64"));
+        assert!(f64_err("x^2 + 2^3000*x").unwrap().contains("(2^3000)"));
+        assert_eq!(f64_err("x^2 + (2^500)^2*x + 1/0*0 + 10^-400*x"), None);
     }
 
     #[test]
