@@ -434,7 +434,30 @@ mod tests {
                 }
                 let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
                 let e = parse(&deep).unwrap_err().to_string();
-                assert!(e.contains("nested less deeply"), "{e}");
+                assert!(e.contains("(limit: nesting depth ≤ 500)"), "{e}");
+                // The deepest accepted input (docs: nesting depth 500) runs every pass too.
+                for deep in [
+                    format!("{}x{}", "(".repeat(500), ")".repeat(500)),
+                    format!("{}x{}", "sin(".repeat(500), ")".repeat(500)),
+                    format!("{}x", "-".repeat(500)),
+                    format!("{}x", "x^".repeat(500)),
+                ] {
+                    let ast = parse(&deep).unwrap_or_else(|e| panic!("{}: {e}", &deep[..9]));
+                    let _ = measure(&deep, &ast);
+                    let printed = print(&ast, Flavor::Symbolica, &|_| None);
+                    assert!(printed.contains('x'));
+                    let mut g = crate::loss::expr::Graph::new(vec!["x".into()]);
+                    let id = g.add_ast(&ast).unwrap();
+                    let _ = g.eval(&g.schedule(&[id]), &[1.0])[id];
+                    assert!(!g.node_text(id, 50).is_empty());
+                }
+                for deep in [
+                    format!("{}x{}", "(".repeat(501), ")".repeat(501)),
+                    format!("{}x", "-".repeat(501)),
+                ] {
+                    let e = parse(&deep).unwrap_err().to_string();
+                    assert!(e.contains("nested more than 500 levels"), "{e}");
+                }
             })
             .unwrap()
             .join()
