@@ -305,6 +305,18 @@ fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()
     // Verdicts and numbers never wrap; the case names take what is left. On a narrow terminal
     // the padding of the narrow columns goes first.
     let narrow = table::width().is_some_and(|w| w < 120);
+    // Below the width the verdicts need, the table grows past it rather than breaking the
+    // names into a letter per row: names wrap in pieces of at least 12 characters.
+    let longest = reports
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(4);
+    if let Some(c) = t.column_mut(0) {
+        c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(longest.clamp(4, 12) as u16 + 2),
+        ));
+    }
     for i in 1..header.len() {
         if let Some(c) = t.column_mut(i) {
             c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
