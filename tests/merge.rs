@@ -84,6 +84,19 @@ fn merge_refuses_records_of_different_runs() {
         &["--no-validate", "--only", "A1,A2", "--shard", "2/2"],
     );
     refused(&[&s1, &o2], &["o2.jsonl", "only=[A1,A2]"]);
+    // The same hypotheses in another order are the same run.
+    let o1 = shard(
+        &dir,
+        "o1.jsonl",
+        &["--no-validate", "--only", "A2,A1", "--shard", "1/2"],
+    );
+    let ok = eosflip(&["merge", o1.to_str().unwrap(), o2.to_str().unwrap()]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     // --validations changes the cases' validations: a different run.
     let w1 = shard(
         &dir,

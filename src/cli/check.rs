@@ -58,7 +58,10 @@ impl RunId {
             }
             h = (h ^ 0xfe).wrapping_mul(0x100_0000_01b3);
         }
-        let only: Vec<String> = opts.only.iter().map(|h| format!("{h:?}")).collect();
+        // `--only A2,A1` is the run of `--only A1,A2`.
+        let mut only: Vec<String> = opts.only.iter().map(|h| format!("{h:?}")).collect();
+        only.sort();
+        only.dedup();
         RunId {
             cases: format!("{h:016x}"),
             options: format!("validate={} only=[{}]", opts.validate, only.join(",")),
