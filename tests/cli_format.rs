@@ -201,3 +201,27 @@ fn jobs_do_not_change_the_check() {
     assert_eq!(one.status.code(), Some(0));
     assert_eq!(stdout(&one), stdout(&two));
 }
+
+/// On a very narrow terminal the check table grows past the width instead of breaking the case
+/// names into a letter per row: each name's first 12 characters stay on one line.
+#[test]
+fn narrow_check_table_keeps_names_readable() {
+    let json = eosflip(&["check", "--no-validate", "--quiet", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let names: Vec<String> = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.len() >= 20);
+    let o = eosflip_env(&["check", "--no-validate", "--quiet"], Some("40"));
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for n in &names {
+        let head: String = n.chars().take(12).collect();
+        assert!(text.contains(&head), "{head} broken up:\n{text}");
+    }
+    let lines = text.lines().count();
+    assert!(lines < 3 * names.len() + 20, "{lines} lines");
+}

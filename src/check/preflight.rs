@@ -146,8 +146,8 @@ pub fn validate(case: &CaseFile, origin: &str) -> Result<()> {
     Ok(())
 }
 
-/// Builds the loss of a catalog or model case (not a text loss) and checks the lengths of the
-/// point and the sweep points against its dimension; `base_dir` as in
+/// Builds the loss of a catalog or model case and checks the lengths of the point and the sweep
+/// points against its dimension; parses and budget-checks a text loss; `base_dir` as in
 /// [`super::run::run_case_in`].
 pub fn preflight(case: &CaseFile, base_dir: Option<&std::path::Path>) -> Result<()> {
     use crate::loss::Loss;
@@ -162,6 +162,23 @@ pub fn preflight(case: &CaseFile, base_dir: Option<&std::path::Path>) -> Result<
         inst.loss.dim()
     } else if case.loss.model.is_some() {
         case.load_model(base_dir)?.theta.len()
+    } else if let Some(expr) = &case.loss.expr {
+        // Parse and budget-check the text (src/loss/expr/budget.rs) before anything runs: a text
+        // over the budget is bad input (exit 2), not a failed case.
+        crate::loss::expr::prepare(expr, case.loss.vars.as_deref(), &case.params_text(), false)
+            .and_then(|p| crate::loss::expr::budget::check_f64(expr, &p.ast))
+            .map_err(|e| match e {
+                Error::BadInput { what, hint } => {
+                    Error::bad_input(format!("case '{origin}': [loss] expr: {what}"), hint)
+                }
+                Error::Budget { what, limit, hint } => Error::Budget {
+                    what: format!("case '{origin}': [loss] expr: {what}"),
+                    limit,
+                    hint,
+                },
+                other => other,
+            })?;
+        return Ok(());
     } else {
         return Ok(());
     };

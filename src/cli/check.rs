@@ -29,10 +29,44 @@ pub struct CaseRecord {
     pub index: usize,
     /// Number of selected cases (over all shards).
     pub total: usize,
+    /// What identifies the run the record comes from (`merge` refuses records of different runs).
+    pub run: RunId,
     /// The `theorems/` file the case instantiates.
     pub theorem: Option<String>,
     /// The result.
     pub report: CaseReport,
+}
+
+/// What identifies a check run: its case list and the options that change results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunId {
+    /// FNV-1a 64-bit hash (hex) of the ordered case names and each case's validations.
+    pub cases: String,
+    /// The options that change results, as text (`validate`, `only`).
+    pub options: String,
+}
+
+impl RunId {
+    fn new(cases: &[Loaded], opts: &CheckOptions) -> RunId {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (c, _) in cases {
+            for part in std::iter::once(&c.name).chain(&c.validations) {
+                for b in part.bytes().chain([0xff]) {
+                    h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+                }
+            }
+            h = (h ^ 0xfe).wrapping_mul(0x100_0000_01b3);
+        }
+        // `--only A2,A1` is the run of `--only A1,A2`.
+        let mut only: Vec<String> = opts.only.iter().map(|h| format!("{h:?}")).collect();
+        only.sort();
+        only.dedup();
+        RunId {
+            cases: format!("{h:016x}"),
+            options: format!("validate={} only=[{}]", opts.validate, only.join(",")),
+        }
+    }
 }
 
 /// The validated configuration of `check`.
@@ -147,6 +181,7 @@ fn compute(cfg: &Config, show: bool) -> Vec<CaseRecord> {
     if selected.iter().any(|(_, (c, _))| c.loss.expr.is_some()) {
         super::symbolic::notice();
     }
+    let run = RunId::new(&cfg.cases, &cfg.opts);
     let bar = progress::bar(show, selected.len() as u64, "check");
     let records = eosflip::parallel::pool().install(|| {
         selected
@@ -166,6 +201,7 @@ fn compute(cfg: &Config, show: bool) -> Vec<CaseRecord> {
                     schema_version: CHECK_SCHEMA_VERSION,
                     index,
                     total,
+                    run: run.clone(),
                     theorem: case.theorem.clone(),
                     report,
                 }
@@ -272,6 +308,18 @@ fn print_table(reports: &[&CaseReport], w: &mut dyn Write) -> std::io::Result<()
     // Verdicts and numbers never wrap; the case names take what is left. On a narrow terminal
     // the padding of the narrow columns goes first.
     let narrow = table::width().is_some_and(|w| w < 120);
+    // Below the width the verdicts need, the table grows past it rather than breaking the
+    // names into a letter per row: names wrap in pieces of at least 12 characters.
+    let longest = reports
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(4);
+    if let Some(c) = t.column_mut(0) {
+        c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(longest.clamp(4, 12) as u16 + 2),
+        ));
+    }
     for i in 1..header.len() {
         if let Some(c) = t.column_mut(i) {
             c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);

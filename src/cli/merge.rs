@@ -5,12 +5,15 @@
 use super::args::MergeArgs;
 use super::check::{finish, CaseRecord};
 use super::{Ctx, ExitStatus};
+use eosflip::check::run::CHECK_SCHEMA_VERSION;
 use eosflip::{Error, Result};
 use std::io::Write;
 
 /// Reads every record; checks that together they are each case of one run exactly once.
 fn records(args: &MergeArgs) -> Result<Vec<CaseRecord>> {
     let mut all: Vec<CaseRecord> = Vec::new();
+    // The file and line of the first record, to name both files when one disagrees with it.
+    let mut first: Option<String> = None;
     for path in &args.files {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::bad_input(
@@ -33,14 +36,59 @@ fn records(args: &MergeArgs) -> Result<Vec<CaseRecord>> {
                     "give the JSON Lines files written by check --shard i/n",
                 )
             })?;
+            let here = format!("{} line {}", path.display(), n + 1);
+            if r.schema_version != CHECK_SCHEMA_VERSION {
+                return Err(Error::bad_input(
+                    format!(
+                        "{here}: schema_version {} (this eosflip reads {CHECK_SCHEMA_VERSION})",
+                        r.schema_version
+                    ),
+                    "merge records written by the same eosflip version as this one",
+                ));
+            }
+            if r.index >= r.total {
+                return Err(Error::bad_input(
+                    format!("{here}: index {} is not below total {}", r.index, r.total),
+                    "give the JSON Lines files written by check --shard i/n, unedited",
+                ));
+            }
+            if let Some(f) = all.first() {
+                let differs = if r.total != f.total {
+                    Some(format!("{} cases vs {}", f.total, r.total))
+                } else if r.run.cases != f.run.cases {
+                    Some(format!(
+                        "the case lists or their validations differ (hash {} vs {})",
+                        f.run.cases, r.run.cases
+                    ))
+                } else if r.run.options != f.run.options {
+                    Some(format!(
+                        "the options differ ({} vs {})",
+                        f.run.options, r.run.options
+                    ))
+                } else {
+                    None
+                };
+                if let Some(d) = differs {
+                    return Err(Error::bad_input(
+                        format!(
+                            "{} and {here} come from different check runs: {d}",
+                            first.as_deref().unwrap_or("?")
+                        ),
+                        "merge the shards of one run: check --shard 1/n … n/n with the same \
+                         cases and options",
+                    ));
+                }
+            } else {
+                first = Some(here);
+            }
             all.push(r);
         }
     }
     let total = all.first().map_or(0, |r| r.total);
-    if all.is_empty() || all.iter().any(|r| r.total != total) {
+    if all.is_empty() {
         return Err(Error::bad_input(
-            "the records do not come from one check run (none, or different numbers of cases)",
-            "merge the shards of one run: check --shard 1/n … n/n with the same cases and options",
+            "the files hold no check records",
+            "give the JSON Lines files written by check --shard i/n",
         ));
     }
     all.sort_by_key(|r| r.index);

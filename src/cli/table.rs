@@ -1,5 +1,6 @@
 //! Printing of analyses as tables (comfy-table: columns wrap to the terminal's width, so a
-//! table never overflows it; `COLUMNS` overrides the width, e.g. `COLUMNS=80`).
+//! table never overflows it, except the check table below about 80 columns, whose case names
+//! keep pieces of 12 characters; `COLUMNS` overrides the width, e.g. `COLUMNS=80`).
 
 use comfy_table::{presets, ContentArrangement, Table};
 use eosflip::report::Analysis;

@@ -146,6 +146,7 @@ pub fn compile_loss(
     params: &BTreeMap<String, String>,
 ) -> Result<ExprLoss> {
     let prepared = prepare(expr, vars, params, false)?;
+    crate::loss::expr::budget::check_f64(expr, &prepared.ast)?;
     ExprLoss::new(&prepared, &gradient_texts(&prepared)?)
 }
 

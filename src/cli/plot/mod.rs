@@ -6,9 +6,11 @@
 //! stroke or fill (the SVG carries no ids).
 
 pub mod branch;
+mod clip;
 pub mod colors;
 pub mod convergence;
 
+use clip::{clip, clipped_runs, drawable};
 use eosflip::{Error, Result};
 use plotters::prelude::*;
 use plotters::series::DashedLineSeries;
@@ -147,8 +149,8 @@ fn ranges(p: &Panel) -> ((f64, f64), (f64, f64)) {
         (lo - pad * w, hi + pad * w)
     };
     (
-        p.x_range.unwrap_or_else(|| span(&xs, 0.0)),
-        p.y_range.unwrap_or_else(|| span(&ys, 0.06)),
+        drawable(p.x_range.unwrap_or_else(|| span(&xs, 0.0))),
+        drawable(p.y_range.unwrap_or_else(|| span(&ys, 0.06))),
     )
 }
 
@@ -215,9 +217,10 @@ fn draw_panel(p: &Panel, area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shi
     let mut labelled = Vec::new();
     for b in &p.bands {
         let color = b.color;
+        let (bx0, bx1) = (b.x0.clamp(x0, x1), b.x1.clamp(x0, x1));
         let s = chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(b.x0, y0), (b.x1, y1)],
+                [(bx0, y0), (bx1, y1)],
                 color.mix(0.18).filled(),
             )))
             .map_err(draw_err)?;
@@ -228,7 +231,8 @@ fn draw_panel(p: &Panel, area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shi
             });
         }
     }
-    for v in &p.vlines {
+    // A line outside the x range is not drawn (its pixel abscissa may not fit in an i32).
+    for v in p.vlines.iter().filter(|v| (x0..=x1).contains(&v.x)) {
         let color = v.color;
         let s = chart
             .draw_series(LineSeries::new(
@@ -243,7 +247,7 @@ fn draw_panel(p: &Panel, area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shi
         }
     }
     for s in &p.series {
-        draw_series(&mut chart, s)?;
+        draw_series(&mut chart, s, [x0, x1, y0, y1])?;
     }
     let has_legend = !labelled.is_empty()
         || p.vlines.iter().any(|v| !v.label.is_empty())
@@ -267,7 +271,10 @@ type Chart<'a, 'b> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
-fn draw_series(chart: &mut Chart<'_, '_>, s: &Series) -> Result<()> {
+fn draw_series(chart: &mut Chart<'_, '_>, s: &Series, [x0, x1, y0, y1]: [f64; 4]) -> Result<()> {
+    // Clip to the axes widened by one width each side (plotters clips the rest on screen).
+    let (w, h) = (x1 - x0, y1 - y0);
+    let bx = [x0 - w, x1 + w, y0 - h, y1 + h];
     let color = s.color;
     // Lines break at `None` and at non-finite points.
     let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
@@ -279,7 +286,18 @@ fn draw_series(chart: &mut Chart<'_, '_>, s: &Series) -> Result<()> {
             _ => runs.push(Vec::new()),
         }
     }
-    runs.retain(|r| !r.is_empty());
+    let runs: Vec<Vec<(f64, f64)>> = match s.style {
+        Style::Line | Style::Dashed => runs.iter().flat_map(|r| clipped_runs(r, bx)).collect(),
+        Style::Points | Style::Markers => runs
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .filter(|p| clip(*p, *p, bx).is_some())
+                    .collect()
+            })
+            .collect(),
+    };
+    let runs = runs.into_iter().filter(|r: &Vec<_>| !r.is_empty());
     let mut first = true;
     for run in runs {
         let anno = match s.style {

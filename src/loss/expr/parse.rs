@@ -123,8 +123,9 @@ struct Parser<'a> {
     depth: usize,
 }
 
-/// Deepest nesting accepted (guards the recursion against pathological input).
-const MAX_DEPTH: usize = 500;
+/// Deepest nesting accepted (guards the recursion against pathological input): parentheses,
+/// function calls, prefix signs and the exponents of right-nested powers each open one level.
+pub const MAX_DEPTH: usize = 500;
 
 /// Most tokens accepted in one expression a user writes (about 2000 terms): a size budget
 /// checked before anything is built. (Text that symbolica prints back may be longer: long sums
@@ -157,11 +158,27 @@ impl Parser<'_> {
             false
         }
     }
-    fn sum(&mut self) -> Result<Ast> {
+    /// Opens one level of nesting (the top-level expression is level 0).
+    fn deeper(&mut self) -> Result<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return self.fail("an expression nested less deeply");
+        if self.depth > MAX_DEPTH + 1 {
+            return Err(Error::Budget {
+                what: format!(
+                    "the expression is nested more than {MAX_DEPTH} levels deep at position {} \
+                     (parentheses, function calls, signs and right-nested powers each count one)",
+                    self.pos()
+                ),
+                limit: format!("nesting depth ≤ {MAX_DEPTH}"),
+                hint: format!(
+                    "un-nest the expression to at most {MAX_DEPTH} levels (drop redundant \
+                     parentheses, or introduce an inner part as a variable), or use a model file"
+                ),
+            });
         }
+        Ok(())
+    }
+    fn sum(&mut self) -> Result<Ast> {
+        self.deeper()?;
         let mut items = vec![('+', self.product()?)];
         while let Tok::Op(op @ ('+' | '-')) = *self.peek() {
             self.at += 1;
@@ -179,22 +196,27 @@ impl Parser<'_> {
         Ok(chain(items, '*'))
     }
     fn unary(&mut self) -> Result<Ast> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return self.fail("an expression nested less deeply");
-        }
-        let out = if self.eat('-') {
-            Ast::Neg(Box::new(self.unary()?))
+        if self.eat('-') {
+            Ok(Ast::Neg(Box::new(self.nested_unary()?)))
         } else if self.eat('+') {
-            self.unary()?
+            self.nested_unary()
         } else {
             let base = self.primary()?;
             if self.eat('^') {
-                Ast::Bin('^', Box::new(base), Box::new(self.unary()?))
+                Ok(Ast::Bin(
+                    '^',
+                    Box::new(base),
+                    Box::new(self.nested_unary()?),
+                ))
             } else {
-                base
+                Ok(base)
             }
-        };
+        }
+    }
+    /// A unary operand one level deeper (a sign or an exponent).
+    fn nested_unary(&mut self) -> Result<Ast> {
+        self.deeper()?;
+        let out = self.unary()?;
         self.depth -= 1;
         Ok(out)
     }
