@@ -17,20 +17,29 @@ fn quiet_symbolica() {
     std::env::set_var("RUST_LOG", level);
 }
 
-/// `EOSFLIP_SYMBOLIC_SECONDS`: the time budget of one symbolic request (README, limits).
-fn symbolic_time_budget() {
-    #[cfg(feature = "symbolic")]
-    if let Some(secs) = std::env::var("EOSFLIP_SYMBOLIC_SECONDS")
-        .ok()
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-    {
-        eosflip::symbolic::worker::set_time_budget(std::time::Duration::from_secs_f64(secs));
+/// `EOSFLIP_SYMBOLIC_SECONDS`: the time budget of one symbolic request (docs/cli.md, limits).
+/// A value that is not a positive, finite number of seconds is bad input (exit 2).
+fn symbolic_time_budget() -> Result<(), String> {
+    let Ok(text) = std::env::var("EOSFLIP_SYMBOLIC_SECONDS") else {
+        return Ok(());
+    };
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 => {
+            #[cfg(feature = "symbolic")]
+            eosflip::symbolic::worker::set_time_budget(std::time::Duration::from_secs_f64(secs));
+            Ok(())
+        }
+        _ => Err(format!(
+            "error: bad input: EOSFLIP_SYMBOLIC_SECONDS='{text}' is not a positive number of seconds\n  hint: set it to e.g. 120, or unset it for the default 60 s"
+        )),
     }
 }
 
 fn main() -> std::process::ExitCode {
     quiet_symbolica();
-    symbolic_time_budget();
+    if let Err(msg) = symbolic_time_budget() {
+        eprintln!("{msg}");
+        return std::process::ExitCode::from(2);
+    }
     cli::run()
 }
